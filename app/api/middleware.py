@@ -1,0 +1,65 @@
+"""ASGI middleware: request id (honoured or generated, echoed) and per-request log context."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from ulid import ULID
+
+log = structlog.get_logger()
+
+REQUEST_ID_HEADER = b"x-request-id"
+_SAFE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == REQUEST_ID_HEADER and _SAFE_ID.match(value):
+            return value.decode()
+    return None
+
+
+def ensure_request_id(scope: Scope) -> tuple[str, bool]:
+    """The request's id, and whether it was only assigned now (so no middleware echoes it yet)."""
+    state = scope.setdefault("state", {})
+    if "request_id" in state:
+        return state["request_id"], False
+    state["request_id"] = _incoming_request_id(scope) or str(ULID())
+    return state["request_id"], True
+
+
+def request_context_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        request_id, _ = ensure_request_id(scope)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER, request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            log.debug(
+                "request_done",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+
+    return middleware

@@ -1,0 +1,38 @@
+"""The asyncpg pool, with JSON codecs so jsonb columns come back as Python objects."""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from app.settings import Settings
+
+_json_encode = msgspec.json.Encoder().encode
+_json_decode = msgspec.json.Decoder().decode
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec(
+        "jsonb", schema="pg_catalog", encoder=lambda v: _json_encode(v).decode(), decoder=_json_decode, format="text"
+    )
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", encoder=lambda v: _json_encode(v).decode(), decoder=_json_decode, format="text"
+    )
+
+
+async def create_pool(settings: Settings) -> asyncpg.Pool:
+    assert settings.database.url
+    pool = await asyncpg.create_pool(
+        settings.database.url,
+        min_size=settings.database.pool_min_size,
+        max_size=settings.database.pool_max_size,
+        init=init_connection,
+    )
+    assert pool is not None
+    return pool
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    conn = await asyncpg.connect(url)
+    await init_connection(conn)
+    return conn

@@ -1,0 +1,49 @@
+"""Domain errors. They know nothing about HTTP; `app.api.problems` maps them at the edge."""
+
+from __future__ import annotations
+
+
+class DirsyncError(Exception):
+    """Base of every domain error. ``slug`` names the problem type documented in docs/errors.md."""
+
+    slug = "error"
+    title = "Error"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class NotFound(DirsyncError):
+    slug = "not-found"
+    title = "Resource not found"
+
+
+class TenantNotFound(NotFound):
+    slug = "tenant-not-found"
+    title = "Tenant not found"
+
+
+class ApiKeyNotFound(NotFound):
+    slug = "api-key-not-found"
+    title = "API key not found"
+
+
+class Unauthenticated(DirsyncError):
+    slug = "unauthenticated"
+    title = "Missing or invalid credentials"
+
+
+class Conflict(DirsyncError):
+    slug = "conflict"
+    title = "Conflict"
+
+
+class InvalidRequest(DirsyncError):
+    slug = "invalid-request"
+    title = "Invalid request"
+
+
+class MigrationError(DirsyncError):
+    slug = "migration-error"
+    title = "Migration error"

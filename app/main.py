@@ -1,0 +1,109 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from arq.connections import ArqRedis
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from redis.asyncio import ConnectionPool
+
+from app import __version__
+from app.api.admin import AdminTenantController
+from app.api.deps import provide_conn, provide_settings, provide_tenant_id
+from app.api.health import healthz, readyz
+from app.api.middleware import request_context_middleware
+from app.api.problems import EXCEPTION_HANDLERS
+from app.api.tenant import TenantController
+from app.db import create_pool
+from app.settings import Settings, SettingsError
+
+API_DESCRIPTION = """\
+dirsync turns every way an identity provider reports a change (SCIM 2.0, Okta, Microsoft Entra ID,
+Google Workspace) into one ordered, replayable stream of events per directory, delivered as signed
+webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457 problem details.
+"""
+
+# Routers that need the tenant's API key. Later areas append their controllers here.
+V1_CONTROLLERS: list[type] = [TenantController]
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="dirsync",
+        version=__version__,
+        description=API_DESCRIPTION,
+        path="/docs",
+        render_plugins=[ScalarRenderPlugin(path="/"), JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "apiKey": SecurityScheme(
+                    type="http", scheme="bearer", description="A tenant API key (dsk_...)"
+                ),
+                "operatorToken": SecurityScheme(
+                    type="http", scheme="bearer", description="The operator token (DIRSYNC_OPERATOR_TOKEN)"
+                ),
+            }
+        ),
+        tags=[
+            Tag(name="tenant", description="The calling tenant and its API keys"),
+            Tag(name="admin", description="Operator API: tenants"),
+            Tag(name="operations", description="Health and metrics"),
+        ],
+    )
+
+
+def create_app(settings: Settings) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        if not settings.database.url:
+            raise SettingsError("DIRSYNC_DATABASE_URL is required (or run `dirsync dev`)")
+        if not settings.redis.url:
+            raise SettingsError("DIRSYNC_REDIS_URL is required (or run `dirsync dev`)")
+        pool = await create_pool(settings)
+        redis = ArqRedis(pool_or_conn=ConnectionPool.from_url(settings.redis.url))
+        app.state.pool = pool
+        app.state.redis = redis
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    v1 = Router(
+        path="/",
+        route_handlers=V1_CONTROLLERS,
+        dependencies={"tenant_id": Provide(provide_tenant_id)},
+        security=[{"apiKey": []}],
+    )
+    return Litestar(
+        route_handlers=[healthz, readyz, AdminTenantController, v1, PrometheusController],
+        dependencies={
+            "conn": Provide(provide_conn),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[
+            request_context_middleware,
+            PrometheusConfig(app_name="dirsync", prefix="dirsync", group_path=True, exclude=["/metrics"], exclude_unhandled_paths=True).middleware,
+        ],
+        openapi_config=openapi_config(),
+        lifespan=[lifespan],
+        request_max_body_size=settings.http.max_body_bytes,
+        state=_initial_state(settings),
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings) -> State:
+    return State({"settings": settings})
+
+
+__all__ = ["create_app"]

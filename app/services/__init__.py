@@ -1,0 +1,1 @@
+"""Services own transactions: they call providers and the store, and enqueue jobs after commit."""

@@ -1,0 +1,175 @@
+"""Settings: one msgspec Struct loaded from ``DIRSYNC_*`` environment variables.
+
+A variable ``DIRSYNC_<GROUP>_<FIELD>`` sets ``Settings.<group>.<field>``; a variable
+``DIRSYNC_<FIELD>`` sets a top-level field. Unknown ``DIRSYNC_*`` names are refused, so a
+typo never silently falls back to a default. ``DIRSYNC_TEST_*`` is reserved for the test suite.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+ENV_PREFIX = "DIRSYNC_"
+_RESERVED_PREFIXES = ("DIRSYNC_TEST_",)
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class DatabaseSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    url: str | None = None
+    pool_min_size: Annotated[int, msgspec.Meta(ge=0)] = 2
+    pool_max_size: Annotated[int, msgspec.Meta(ge=1)] = 20
+
+
+class RedisSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    url: str | None = None
+
+
+class KafkaSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    bootstrap_servers: str | None = None
+    topic: str = "dirsync.events"
+    topic_per_tenant: bool = False
+    partitions: Annotated[int, msgspec.Meta(ge=1)] = 12
+    replication_factor: Annotated[int, msgspec.Meta(ge=1)] = 1
+    enable_idempotence: bool = False
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+
+
+class HttpSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
+    public_base_url: str | None = None
+    max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 5 * 1024 * 1024
+
+
+class CryptoSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    # "kid1:<base64 32 bytes>,kid2:<base64 32 bytes>"; the first key encrypts, all keys decrypt.
+    keys: str | None = None
+
+
+class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    allow_loopback: bool = False
+    allow_http: bool = False
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    env: Literal["dev", "test", "prod"] = "prod"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] | None = None
+    operator_token: str | None = None
+    public_base_url: str | None = None
+    data_dir: str = ".dirsync"
+    database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
+    redis: RedisSettings = msgspec.field(default_factory=RedisSettings)
+    kafka: KafkaSettings = msgspec.field(default_factory=KafkaSettings)
+    http: HttpSettings = msgspec.field(default_factory=HttpSettings)
+    crypto: CryptoSettings = msgspec.field(default_factory=CryptoSettings)
+    delivery: DeliverySettings = msgspec.field(default_factory=DeliverySettings)
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format is not None:
+            return self.log_format == "json"
+        return self.env == "prod"
+
+    def base_url(self) -> str:
+        """The externally visible base URL (SCIM base URLs and docs links are built from it)."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return f"http://{self.http.host}:{self.http.port}"
+
+    def encryption_keys(self) -> list[tuple[str, bytes]]:
+        """Parsed ``DIRSYNC_CRYPTO_KEYS``: ``[(key_id, 32-byte key), ...]``, the first one active."""
+        return parse_encryption_keys(self.crypto.keys or "")
+
+
+_GROUPS = {
+    name: info.type
+    for name, info in ((f.name, f) for f in msgspec.structs.fields(Settings))
+    if isinstance(info.type, type) and issubclass(info.type, msgspec.Struct)
+}
+_KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+
+
+def env_name(path: tuple[str, ...]) -> str:
+    return ENV_PREFIX + "_".join(path).upper()
+
+
+def _field_names(struct: type[msgspec.Struct]) -> set[str]:
+    return {f.name for f in msgspec.structs.fields(struct)}
+
+
+def _place(key: str) -> tuple[str, ...]:
+    for group, struct in _GROUPS.items():
+        prefix = group + "_"
+        if key.startswith(prefix) and key[len(prefix) :] in _field_names(struct):
+            return (group, key[len(prefix) :])
+    if key in _field_names(Settings) and key not in _GROUPS:
+        return (key,)
+    raise SettingsError(f"{ENV_PREFIX}{key.upper()} is not a dirsync setting (see docs/operating.md)")
+
+
+def parse_encryption_keys(raw: str) -> list[tuple[str, bytes]]:
+    keys: list[tuple[str, bytes]] = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            raise SettingsError(
+                "DIRSYNC_CRYPTO_KEYS: expected comma-separated 'key_id:base64key' items, "
+                f"got an item starting {item[:6]!r}"
+            )
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise SettingsError(f"DIRSYNC_CRYPTO_KEYS: key {key_id!r} is not valid base64") from exc
+        if len(key) != 32:
+            raise SettingsError(f"DIRSYNC_CRYPTO_KEYS: key {key_id!r} must be 32 bytes (AES-256), got {len(key)}")
+        keys.append((key_id, key))
+    return keys
+
+
+def _error_variable(message: str) -> str | None:
+    match = re.search(r"at `\$\.([a-z_.]+)`", message)
+    if not match:
+        return None
+    return env_name(tuple(match.group(1).split(".")))
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from the environment (and keyword overrides, used by `dirsync dev` and tests)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name.startswith(_RESERVED_PREFIXES):
+            continue
+        path = _place(name[len(ENV_PREFIX) :].lower())
+        target = values
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = raw
+    for key, value in overrides.items():
+        group, _, field = key.partition("__")
+        if field:
+            values.setdefault(group, {})[field] = value
+        else:
+            values[group] = value
+    try:
+        settings = msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        variable = _error_variable(str(exc))
+        detail = str(exc).split(" - at ")[0]
+        raise SettingsError(f"{variable or 'settings'}: {detail}") from None
+    settings.encryption_keys()  # validate eagerly
+    return settings

@@ -1,0 +1,61 @@
+"""WorkerSettings for arq, built from our Settings (never from import-time globals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from app.db import create_pool
+from app.settings import Settings, SettingsError
+
+log = structlog.get_logger()
+
+
+async def system_ping(ctx: dict[str, Any], value: str) -> str:
+    """A no-op job used by health checks and tests to prove the worker runs jobs."""
+    async with ctx["pool"].acquire() as conn:
+        await conn.fetchval("SELECT 1")
+    return f"pong:{value}"
+
+
+# Later areas append their jobs and cron jobs here.
+FUNCTIONS: list[Any] = [system_ping]
+CRON_JOBS: list[Any] = []
+
+
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    if not settings.database.url:
+        raise SettingsError("DIRSYNC_DATABASE_URL is required (or run `dirsync dev`)")
+    if not settings.redis.url:
+        raise SettingsError("DIRSYNC_REDIS_URL is required (or run `dirsync dev`)")
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        ctx["pool"] = await create_pool(settings)
+        log.info("worker_started")
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        pool = ctx.get("pool")
+        if pool is not None:
+            await pool.close()
+        log.info("worker_stopped")
+
+    return {
+        "functions": FUNCTIONS,
+        "cron_jobs": CRON_JOBS or None,
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis.url),
+        "max_jobs": 50,
+        "keep_result": 60,
+        "job_timeout": 300,
+    }
+
+
+def make_worker(settings: Settings, **overrides: Any) -> Worker:
+    options = worker_settings(settings)
+    options.update(overrides)
+    return Worker(**options)

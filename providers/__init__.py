@@ -1,0 +1,1 @@
+"""Per-provider adapters: raw IdP input in, normalized changes out. They never touch the database."""

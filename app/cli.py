@@ -17,19 +17,25 @@ COMMANDS = ("serve", "worker", "migrate", "dev", "tenants", "keys")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dirsync", description="Directory sync: IdPs in, ordered webhooks out.")
+    parser = argparse.ArgumentParser(
+        prog="dirsync", description="Directory sync: IdPs in, ordered webhooks out."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     sub.add_parser("worker", help="run the arq worker (deliveries, syncs, sweeps)")
     sub.add_parser("migrate", help="apply pending SQL migrations")
-    dev = sub.add_parser("dev", help="run everything locally: embedded Postgres/Redis if needed, API and worker")
+    dev = sub.add_parser(
+        "dev", help="run everything locally: embedded Postgres/Redis if needed, API and worker"
+    )
     dev.add_argument("--port", type=int)
     tenants = sub.add_parser("tenants", help="manage tenants").add_subparsers(dest="action", required=True)
     tenants.add_parser("create", help="create a tenant and print its first API key").add_argument("name")
     tenants.add_parser("list", help="list tenants")
-    keys = sub.add_parser("keys", help="manage a tenant's API keys").add_subparsers(dest="action", required=True)
+    keys = sub.add_parser("keys", help="manage a tenant's API keys").add_subparsers(
+        dest="action", required=True
+    )
     create = keys.add_parser("create", help="create an API key (printed once)")
     create.add_argument("tenant_id")
     create.add_argument("--name", default="")

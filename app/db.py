@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 import asyncpg
 import msgspec
 
 from app.settings import Settings
 
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # A plain connection or one borrowed from the pool: store functions accept either.
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
+else:
+    Connection = asyncpg.Connection
+    Pool = asyncpg.Pool
+
 _json_encode = msgspec.json.Encoder().encode
 _json_decode = msgspec.json.Decoder().decode
 
 
-async def init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: Connection) -> None:
     await conn.set_type_codec(
-        "jsonb", schema="pg_catalog", encoder=lambda v: _json_encode(v).decode(), decoder=_json_decode, format="text"
+        "jsonb",
+        schema="pg_catalog",
+        encoder=lambda v: _json_encode(v).decode(),
+        decoder=_json_decode,
+        format="text",
     )
     await conn.set_type_codec(
-        "json", schema="pg_catalog", encoder=lambda v: _json_encode(v).decode(), decoder=_json_decode, format="text"
+        "json",
+        schema="pg_catalog",
+        encoder=lambda v: _json_encode(v).decode(),
+        decoder=_json_decode,
+        format="text",
     )
 
 
-async def create_pool(settings: Settings) -> asyncpg.Pool:
+async def create_pool(settings: Settings) -> Pool:
     assert settings.database.url
     pool = await asyncpg.create_pool(
         settings.database.url,
@@ -32,7 +52,7 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
     return pool
 
 
-async def connect(url: str) -> asyncpg.Connection:
+async def connect(url: str) -> Connection:
     conn = await asyncpg.connect(url)
     await init_connection(conn)
     return conn

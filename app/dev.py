@@ -84,7 +84,11 @@ async def _serve_all(settings: Settings, ready: asyncio.Event | None = None) -> 
     from app.worker import make_worker
 
     config = uvicorn.Config(
-        create_app(settings), host=settings.http.host, port=settings.http.port, access_log=False, log_config=None
+        create_app(settings),
+        host=settings.http.host,
+        port=settings.http.port,
+        access_log=False,
+        log_config=None,
     )
     server = uvicorn.Server(config)
     worker = make_worker(settings, handle_signals=False)

@@ -29,6 +29,26 @@ class ApiKeyNotFound(NotFound):
     title = "API key not found"
 
 
+class DirectoryNotFound(NotFound):
+    slug = "directory-not-found"
+    title = "Directory not found"
+
+
+class UserNotFound(NotFound):
+    slug = "user-not-found"
+    title = "User not found"
+
+
+class GroupNotFound(NotFound):
+    slug = "group-not-found"
+    title = "Group not found"
+
+
+class EventNotFound(NotFound):
+    slug = "event-not-found"
+    title = "Event not found"
+
+
 class Unauthenticated(DirsyncError):
     slug = "unauthenticated"
     title = "Missing or invalid credentials"
@@ -39,9 +59,24 @@ class Conflict(DirsyncError):
     title = "Conflict"
 
 
+class UserNameTaken(Conflict):
+    slug = "username-taken"
+    title = "Username already exists in this directory"
+
+
+class DirectoryInactive(Conflict):
+    slug = "directory-inactive"
+    title = "Directory is deleted or being deleted"
+
+
 class InvalidRequest(DirsyncError):
     slug = "invalid-request"
     title = "Invalid request"
+
+
+class UnknownMembers(InvalidRequest):
+    slug = "unknown-members"
+    title = "Membership refers to users that do not exist"
 
 
 class MigrationError(DirsyncError):

@@ -92,7 +92,13 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             request_context_middleware,
-            PrometheusConfig(app_name="dirsync", prefix="dirsync", group_path=True, exclude=["/metrics"], exclude_unhandled_paths=True).middleware,
+            PrometheusConfig(
+                app_name="dirsync",
+                prefix="dirsync",
+                group_path=True,
+                exclude=["/metrics"],
+                exclude_unhandled_paths=True,
+            ).middleware,
         ],
         openapi_config=openapi_config(),
         lifespan=[lifespan],

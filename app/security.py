@@ -15,7 +15,7 @@ def new_token(prefix: str) -> str:
 
 
 def hash_token(token: str) -> bytes:
-    """SHA-256 of a token. Tokens carry 256 random bits, so a fast hash is enough (no dictionary to attack)."""
+    """SHA-256 of a token: tokens carry 256 random bits, so a fast hash is enough."""
     return hashlib.sha256(token.encode()).digest()
 
 

@@ -135,7 +135,9 @@ def parse_encryption_keys(raw: str) -> list[tuple[str, bytes]]:
         except (binascii.Error, ValueError) as exc:
             raise SettingsError(f"DIRSYNC_CRYPTO_KEYS: key {key_id!r} is not valid base64") from exc
         if len(key) != 32:
-            raise SettingsError(f"DIRSYNC_CRYPTO_KEYS: key {key_id!r} must be 32 bytes (AES-256), got {len(key)}")
+            raise SettingsError(
+                f"DIRSYNC_CRYPTO_KEYS: key {key_id!r} must be 32 bytes (AES-256), got {len(key)}"
+            )
         keys.append((key_id, key))
     return keys
 

@@ -107,7 +107,12 @@ class LiveServer:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_config=None, access_log=False, lifespan="on"
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
         )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None

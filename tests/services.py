@@ -39,13 +39,12 @@ async def _build_template(admin_url: str, name: str) -> None:
 async def _start() -> LocalServices:
     data_dir = Path(tempfile.mkdtemp(prefix="dirsync-test-"))
     # Tests use database 'postgres' as the admin database; each run makes its own databases.
-    services = await start_local_services(
+    return await start_local_services(
         data_dir,
         database_url=os.environ.get("DIRSYNC_TEST_DATABASE_URL"),
         redis_url=os.environ.get("DIRSYNC_TEST_REDIS_URL"),
         database_name="postgres",
     )
-    return services
 
 
 def start_for_session() -> LocalServices:

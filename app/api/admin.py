@@ -30,7 +30,9 @@ class AdminTenantController(Controller):
     dependencies = {"_operator": Provide(require_operator)}
 
     @post("/", summary="Create a tenant and its first API key", operation_id="admin_create_tenant")
-    async def create(self, conn: Conn, data: JSONBody[TenantCreate], _operator: NamedDependency[None]) -> TenantCreated:
+    async def create(
+        self, conn: Conn, data: JSONBody[TenantCreate], _operator: NamedDependency[None]
+    ) -> TenantCreated:
         tenant, key = await tenant_service.create_tenant(conn, data.name)
         return TenantCreated(
             tenant=Tenant.from_row(tenant),
@@ -59,13 +61,19 @@ class AdminTenantController(Controller):
 
     @post("/{tenant_id:str}/api_keys", summary="Create an API key", operation_id="admin_create_api_key")
     async def create_key(
-        self, conn: Conn, tenant_id: FromPath[str], data: JSONBody[ApiKeyCreate], _operator: NamedDependency[None]
+        self,
+        conn: Conn,
+        tenant_id: FromPath[str],
+        data: JSONBody[ApiKeyCreate],
+        _operator: NamedDependency[None],
     ) -> ApiKeyWithSecret:
         key = await tenant_service.create_api_key(conn, tenant_id, data.name)
         return ApiKeyWithSecret.from_new(key)
 
     @get("/{tenant_id:str}/api_keys", summary="List API keys", operation_id="admin_list_api_keys")
-    async def list_keys(self, conn: Conn, tenant_id: FromPath[str], _operator: NamedDependency[None]) -> Page[ApiKey]:
+    async def list_keys(
+        self, conn: Conn, tenant_id: FromPath[str], _operator: NamedDependency[None]
+    ) -> Page[ApiKey]:
         rows = await tenant_service.list_api_keys(conn, tenant_id)
         return Page(data=[ApiKey.from_row(r) for r in rows])
 
@@ -75,6 +83,7 @@ class AdminTenantController(Controller):
         operation_id="admin_revoke_api_key",
         status_code=200,
     )
-    async def revoke_key(self, conn: Conn, tenant_id: FromPath[str], key_id: FromPath[str], _operator: NamedDependency[None]) -> ApiKey:
+    async def revoke_key(
+        self, conn: Conn, tenant_id: FromPath[str], key_id: FromPath[str], _operator: NamedDependency[None]
+    ) -> ApiKey:
         return ApiKey.from_row(await tenant_service.revoke_api_key(conn, tenant_id, key_id))
-

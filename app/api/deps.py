@@ -5,24 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
-import asyncpg
 import structlog
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from app.db import Connection, Pool
 from app.errors import Unauthenticated
 from app.services import tenant as tenant_service
 from app.settings import Settings
 
 # Handlers name these parameters `conn`, `tenant_id` and `settings`; the aliases mark them as injected.
-Conn = NamedDependency[asyncpg.Connection]
+Conn = NamedDependency[Connection]
 TenantId = NamedDependency[str]
 SettingsDep = NamedDependency[Settings]
 
 
-async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    pool: asyncpg.Pool = state.pool
+async def provide_conn(state: State) -> AsyncGenerator[Connection, None]:
+    pool: Pool = state.pool
     async with pool.acquire() as conn:
         yield conn
 
@@ -45,7 +45,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
 async def provide_tenant_id(request: Request[Any, Any, Any], state: State) -> str:
     """Authenticate the API key and bind the tenant to the log context."""
     token = bearer_token(request)
-    pool: asyncpg.Pool = state.pool
+    pool: Pool = state.pool
     async with pool.acquire() as conn:
         tenant_id = await tenant_service.authenticate(conn, token)
     structlog.contextvars.bind_contextvars(tenant_id=tenant_id)

@@ -10,6 +10,7 @@ from litestar import Response, get
 from litestar.datastructures import State
 from redis.asyncio import Redis
 
+from app.db import Pool
 from app.schema import Output
 
 _PROBE_TIMEOUT = 2.0
@@ -20,12 +21,14 @@ class Health(Output):
     checks: dict[str, str] = msgspec.field(default_factory=dict)
 
 
-@get("/healthz", tags=["operations"], summary="Liveness probe", operation_id="healthz", include_in_schema=True)
+@get(
+    "/healthz", tags=["operations"], summary="Liveness probe", operation_id="healthz", include_in_schema=True
+)
 async def healthz() -> Health:
     return Health(status="ok")
 
 
-async def _check_postgres(pool: asyncpg.Pool) -> str:
+async def _check_postgres(pool: Pool) -> str:
     try:
         async with asyncio.timeout(_PROBE_TIMEOUT), pool.acquire() as conn:
             await conn.fetchval("SELECT 1")
@@ -45,9 +48,16 @@ async def _check_redis(redis: Redis) -> str:
     return "ok"
 
 
-@get("/readyz", tags=["operations"], summary="Readiness probe: Postgres and Redis reachable", operation_id="readyz")
+@get(
+    "/readyz",
+    tags=["operations"],
+    summary="Readiness probe: Postgres and Redis reachable",
+    operation_id="readyz",
+)
 async def readyz(state: State) -> Response[Health]:
     postgres, redis = await asyncio.gather(_check_postgres(state.pool), _check_redis(state.redis))
     checks = {"postgres": postgres, "redis": redis}
     ready = all(v == "ok" for v in checks.values())
-    return Response(Health(status="ok" if ready else "unavailable", checks=checks), status_code=200 if ready else 503)
+    return Response(
+        Health(status="ok" if ready else "unavailable", checks=checks), status_code=200 if ready else 503
+    )

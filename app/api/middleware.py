@@ -33,7 +33,7 @@ def ensure_request_id(scope: Scope) -> tuple[str, bool]:
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
         request_id, _ = ensure_request_id(scope)

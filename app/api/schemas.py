@@ -34,7 +34,9 @@ class ApiKey(Output):
 
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
-        return cls(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at, revoked_at=row.revoked_at)
+        return cls(
+            id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at, revoked_at=row.revoked_at
+        )
 
 
 class ApiKeyWithSecret(ApiKey):

@@ -29,9 +29,13 @@ class TenantController(Controller):
         return Page(data=[ApiKey.from_row(r) for r in rows])
 
     @post("/api_keys", summary="Create an API key (its secret is shown once)", operation_id="create_api_key")
-    async def create_key(self, conn: Conn, tenant_id: TenantId, data: JSONBody[ApiKeyCreate]) -> ApiKeyWithSecret:
+    async def create_key(
+        self, conn: Conn, tenant_id: TenantId, data: JSONBody[ApiKeyCreate]
+    ) -> ApiKeyWithSecret:
         return ApiKeyWithSecret.from_new(await tenant_service.create_api_key(conn, tenant_id, data.name))
 
-    @delete("/api_keys/{key_id:str}", summary="Revoke an API key", operation_id="revoke_api_key", status_code=200)
+    @delete(
+        "/api_keys/{key_id:str}", summary="Revoke an API key", operation_id="revoke_api_key", status_code=200
+    )
     async def revoke_key(self, conn: Conn, tenant_id: TenantId, key_id: FromPath[str]) -> ApiKey:
         return ApiKey.from_row(await tenant_service.revoke_api_key(conn, tenant_id, key_id))

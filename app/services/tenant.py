@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncpg
 import msgspec
 
 from app import ids, security
+from app.db import Connection
 from app.errors import ApiKeyNotFound, TenantNotFound, Unauthenticated
 from app.store import tenant as store
 from app.store.tenant import ApiKeyRow, TenantRow
@@ -18,7 +18,7 @@ class NewApiKey(msgspec.Struct, kw_only=True):
     secret: str
 
 
-async def create_tenant(conn: asyncpg.Connection, name: str) -> tuple[TenantRow, NewApiKey]:
+async def create_tenant(conn: Connection, name: str) -> tuple[TenantRow, NewApiKey]:
     """Create a tenant with a first API key; the key's secret is returned once and never stored."""
     async with conn.transaction():
         tenant = await store.insert_tenant(conn, tenant_id=ids.new_id("ten"), name=name)
@@ -26,7 +26,7 @@ async def create_tenant(conn: asyncpg.Connection, name: str) -> tuple[TenantRow,
     return tenant, key
 
 
-async def _insert_key(conn: asyncpg.Connection, tenant_id: str, name: str) -> NewApiKey:
+async def _insert_key(conn: Connection, tenant_id: str, name: str) -> NewApiKey:
     secret = security.new_token(API_KEY_PREFIX)
     row = await store.insert_api_key(
         conn,
@@ -39,26 +39,26 @@ async def _insert_key(conn: asyncpg.Connection, tenant_id: str, name: str) -> Ne
     return NewApiKey(key=row, secret=secret)
 
 
-async def create_api_key(conn: asyncpg.Connection, tenant_id: str, name: str) -> NewApiKey:
+async def create_api_key(conn: Connection, tenant_id: str, name: str) -> NewApiKey:
     if await store.get_tenant(conn, tenant_id) is None:
         raise TenantNotFound(f"no tenant {tenant_id}")
     return await _insert_key(conn, tenant_id, name)
 
 
-async def list_api_keys(conn: asyncpg.Connection, tenant_id: str) -> list[ApiKeyRow]:
+async def list_api_keys(conn: Connection, tenant_id: str) -> list[ApiKeyRow]:
     if await store.get_tenant(conn, tenant_id) is None:
         raise TenantNotFound(f"no tenant {tenant_id}")
     return await store.list_api_keys(conn, tenant_id)
 
 
-async def revoke_api_key(conn: asyncpg.Connection, tenant_id: str, key_id: str) -> ApiKeyRow:
+async def revoke_api_key(conn: Connection, tenant_id: str, key_id: str) -> ApiKeyRow:
     row = await store.revoke_api_key(conn, tenant_id, key_id)
     if row is None:
         raise ApiKeyNotFound(f"no API key {key_id}")
     return row
 
 
-async def authenticate(conn: asyncpg.Connection, token: str) -> str:
+async def authenticate(conn: Connection, token: str) -> str:
     """Resolve a bearer API key to its tenant id, or raise Unauthenticated."""
     if not token.startswith(API_KEY_PREFIX + "_"):
         raise Unauthenticated("expected an API key of the form dsk_...")

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import structlog
 
+from app.db import Connection
 from app.errors import MigrationError
 
 log = structlog.get_logger()
@@ -47,7 +47,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
-async def apply_migrations(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) -> list[str]:
+async def apply_migrations(conn: Connection, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply pending migrations; return the names applied. Safe to call from many processes at once."""
     migrations = discover(directory)
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import asyncpg
 import msgspec
+
+from app.db import Connection
 
 
 class TenantRow(msgspec.Struct, kw_only=True):
@@ -23,7 +24,7 @@ class ApiKeyRow(msgspec.Struct, kw_only=True):
     revoked_at: datetime | None
 
 
-async def insert_tenant(conn: asyncpg.Connection, *, tenant_id: str, name: str) -> TenantRow:
+async def insert_tenant(conn: Connection, *, tenant_id: str, name: str) -> TenantRow:
     row = await conn.fetchrow(
         """
         INSERT INTO tenants (id, name) VALUES ($1, $2)
@@ -32,15 +33,16 @@ async def insert_tenant(conn: asyncpg.Connection, *, tenant_id: str, name: str) 
         tenant_id,
         name,
     )
+    assert row is not None
     return msgspec.convert(dict(row), TenantRow)
 
 
-async def get_tenant(conn: asyncpg.Connection, tenant_id: str) -> TenantRow | None:
+async def get_tenant(conn: Connection, tenant_id: str) -> TenantRow | None:
     row = await conn.fetchrow("SELECT id, name, created_at FROM tenants WHERE id = $1", tenant_id)
     return None if row is None else msgspec.convert(dict(row), TenantRow)
 
 
-async def list_tenants(conn: asyncpg.Connection, *, after: str | None, limit: int) -> list[TenantRow]:
+async def list_tenants(conn: Connection, *, after: str | None, limit: int) -> list[TenantRow]:
     # Operator-only: tenants are the one table that is not itself tenant-scoped.
     rows = await conn.fetch(
         """
@@ -56,7 +58,7 @@ async def list_tenants(conn: asyncpg.Connection, *, after: str | None, limit: in
 
 
 async def insert_api_key(
-    conn: asyncpg.Connection, tenant_id: str, *, key_id: str, name: str, prefix: str, key_hash: bytes
+    conn: Connection, tenant_id: str, *, key_id: str, name: str, prefix: str, key_hash: bytes
 ) -> ApiKeyRow:
     row = await conn.fetchrow(
         """
@@ -69,10 +71,11 @@ async def insert_api_key(
         prefix,
         key_hash,
     )
+    assert row is not None
     return msgspec.convert(dict(row), ApiKeyRow)
 
 
-async def list_api_keys(conn: asyncpg.Connection, tenant_id: str) -> list[ApiKeyRow]:
+async def list_api_keys(conn: Connection, tenant_id: str) -> list[ApiKeyRow]:
     rows = await conn.fetch(
         """
         SELECT id, tenant_id, name, prefix, created_at, revoked_at
@@ -83,7 +86,7 @@ async def list_api_keys(conn: asyncpg.Connection, tenant_id: str) -> list[ApiKey
     return [msgspec.convert(dict(r), ApiKeyRow) for r in rows]
 
 
-async def revoke_api_key(conn: asyncpg.Connection, tenant_id: str, key_id: str) -> ApiKeyRow | None:
+async def revoke_api_key(conn: Connection, tenant_id: str, key_id: str) -> ApiKeyRow | None:
     row = await conn.fetchrow(
         """
         UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
@@ -96,7 +99,7 @@ async def revoke_api_key(conn: asyncpg.Connection, tenant_id: str, key_id: str) 
     return None if row is None else msgspec.convert(dict(row), ApiKeyRow)
 
 
-async def get_api_key_by_hash(conn: asyncpg.Connection, key_hash: bytes) -> tuple[str, bytes] | None:
+async def get_api_key_by_hash(conn: Connection, key_hash: bytes) -> tuple[str, bytes] | None:
     """(tenant_id, stored hash) of an unrevoked key. Unscoped by design: this resolves the tenant."""
     row = await conn.fetchrow(
         "SELECT tenant_id, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",

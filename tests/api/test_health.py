@@ -42,5 +42,8 @@ async def test_metrics_count_requests(http: httpx.AsyncClient) -> None:
     await http.get("/healthz")
     response = await http.get("/metrics")
     assert response.status_code == 200
-    assert 'dirsync_requests_total{app_name="dirsync",method="GET",path="/healthz",status_code="200"}' in response.text
+    assert (
+        'dirsync_requests_total{app_name="dirsync",method="GET",path="/healthz",status_code="200"}'
+        in response.text
+    )
     assert "dirsync_request_duration_seconds_bucket" in response.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 
 from arq.connections import ArqRedis
@@ -12,13 +12,15 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
+from litestar.types import ControllerRouterHandler
 from redis.asyncio import ConnectionPool
 
 from app import __version__
 from app.api.admin import AdminTenantController
-from app.api.deps import provide_conn, provide_settings, provide_tenant_id
+from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
 from app.api.health import healthz, readyz
+from app.api.metrics import metrics
 from app.api.middleware import request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS
 from app.api.tenant import TenantController
@@ -60,7 +62,11 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(
+    settings: Settings, *, extra_route_handlers: Sequence[ControllerRouterHandler] = ()
+) -> Litestar:
+    """Build the app; ``extra_route_handlers`` lets tests mount probes (e.g. a route that crashes)."""
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         if not settings.database.url:
@@ -84,7 +90,14 @@ def create_app(settings: Settings) -> Litestar:
         security=[{"apiKey": []}],
     )
     return Litestar(
-        route_handlers=[healthz, readyz, AdminTenantController, v1, PrometheusController],
+        route_handlers=[
+            healthz,
+            readyz,
+            AdminTenantController,
+            v1,
+            metrics,
+            *extra_route_handlers,
+        ],
         dependencies={
             "conn": Provide(provide_conn),
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -92,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             request_context_middleware,
+            connection_middleware,
             PrometheusConfig(
                 app_name="dirsync",
                 prefix="dirsync",

@@ -86,6 +86,8 @@ class Publisher:
         self.producer = AIOKafkaProducer(**producer_options(kafka))
         self._partitioner = DefaultPartitioner()
         self._partitions: dict[str, list[int]] = {}
+        # (topic, key) -> partition: murmur2 is pure Python and keys (directories) repeat a lot.
+        self._partition_of: dict[tuple[str, bytes], int] = {}
 
     async def start(self) -> None:
         await self.producer.start()
@@ -116,9 +118,14 @@ class Publisher:
         count = 0
         for event in events:
             topic = topic_for(self.kafka, event.tenant_id)
-            partitions = await self.ensure_topic(topic)
             key = message_key(event)
-            partition = self._partitioner(key, partitions, partitions)
+            partition = self._partition_of.get((topic, key))
+            if partition is None:
+                partitions = await self.ensure_topic(topic)
+                partition = self._partitioner(key, partitions, partitions)
+                if len(self._partition_of) > 100_000:
+                    self._partition_of.clear()
+                self._partition_of[(topic, key)] = partition
             batch = batches.get((topic, partition))
             if batch is None:
                 batch = batches[(topic, partition)] = self.producer.create_batch()

@@ -101,19 +101,33 @@ class KafkaRelay:
                 await asyncio.wait_for(conn.close(), timeout=5)
 
     async def _relay(self, conn: Connection, publisher: Publisher, cursor: store.Cursor) -> None:
+        limit = self.kafka.batch_events
+        pending: list[store.RelayEvent] = []
         while True:
             self._wake.clear()
-            events = await store.list_after(conn, cursor, self.kafka.batch_events)
-            if not events:
+            if not pending:
+                pending = await store.list_after(conn, cursor, limit)
+            if not pending:
                 unsettled = await store.has_unsettled(conn, cursor)
                 await self._sleep(self.unsettled_interval if unsettled else self.kafka.poll_interval_seconds)
                 continue
-            while events:
-                count = await publisher.publish(events)
-                cursor = events[count - 1].cursor
-                await store.advance_cursor(conn, self.name, cursor, count)
-                self.relayed += count
-                events = events[count:]
+            # While the broker acknowledges this wave, read the next one (read-ahead never moves the
+            # cursor; only acknowledged events do).
+            wave = asyncio.ensure_future(publisher.publish(pending))
+            try:
+                ahead = (
+                    await store.list_after(conn, pending[-1].cursor, limit) if len(pending) >= limit else []
+                )
+            except BaseException:
+                wave.cancel()
+                with contextlib.suppress(BaseException):
+                    await wave
+                raise
+            count = await wave
+            cursor = pending[count - 1].cursor
+            await store.advance_cursor(conn, self.name, cursor, count)
+            self.relayed += count
+            pending = pending[count:] + ahead
 
     async def _sleep(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -18,11 +18,14 @@ from redis.asyncio import ConnectionPool
 from app import __version__
 from app.api.admin import AdminTenantController
 from app.api.deps import provide_conn, provide_settings, provide_tenant_id
+from app.api.directories import DirectoryController
+from app.api.events import EventController
 from app.api.health import healthz, readyz
 from app.api.middleware import request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS
 from app.api.tenant import TenantController
 from app.db import create_pool
+from app.services.event_hub import EventHub
 from app.settings import Settings, SettingsError
 
 API_DESCRIPTION = """\
@@ -32,7 +35,7 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController]
+V1_CONTROLLERS: list[type] = [TenantController, DirectoryController, EventController]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -54,6 +57,8 @@ def openapi_config() -> OpenAPIConfig:
         ),
         tags=[
             Tag(name="tenant", description="The calling tenant and its API keys"),
+            Tag(name="directories", description="Directories, their users, groups and members"),
+            Tag(name="events", description="The ordered event stream, per directory or tenant-wide"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
         ],
@@ -71,9 +76,12 @@ def create_app(settings: Settings) -> Litestar:
         redis = ArqRedis(pool_or_conn=ConnectionPool.from_url(settings.redis.url))
         app.state.pool = pool
         app.state.redis = redis
+        # One shared LISTEN connection for Events API long-polls, opened on first use.
+        app.state.event_hub = EventHub(settings.database.url)
         try:
             yield
         finally:
+            await app.state.event_hub.close()
             await redis.aclose()
             await pool.close()
 

@@ -74,6 +74,51 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return previous
 
 
+def roles_for(groups: tuple[GroupSummary, ...], role_mappings: dict[str, str]) -> tuple[str, ...]:
+    """Roles from group-based role mapping: a group's id or name maps to a role."""
+    found = {role_mappings[key] for g in groups for key in (g.id, g.name) if key in role_mappings}
+    return tuple(sorted(found))
+
+
+def user_object(
+    row: UserRow, role_mappings: dict[str, str], groups: tuple[GroupSummary, ...] | None = None
+) -> DirectoryUser:
+    groups = row.groups if groups is None else groups
+    return DirectoryUser(
+        id=row.id,
+        directory_id=row.directory_id,
+        external_id=row.external_id,
+        username=row.username,
+        emails=row.emails,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        display_name=row.display_name,
+        state=row.state,
+        job_title=row.job_title,
+        department=row.department,
+        employee_number=row.employee_number,
+        manager_external_id=row.manager_external_id,
+        groups=groups,
+        roles=roles_for(groups, role_mappings),
+        custom_attributes=row.custom_attributes,
+        raw_attributes=row.raw_attributes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def group_object(row: GroupRow) -> DirectoryGroup:
+    return DirectoryGroup(
+        id=row.id,
+        directory_id=row.directory_id,
+        external_id=row.external_id,
+        name=row.name,
+        raw_attributes=row.raw_attributes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
 class Applier:
     def __init__(self, conn: Connection, tenant_id: str, directory: DirectoryRow, now: datetime) -> None:
         self.conn = conn
@@ -85,46 +130,12 @@ class Applier:
 
     # -- object builders ---------------------------------------------------------------------
 
-    def roles(self, groups: tuple[GroupSummary, ...]) -> tuple[str, ...]:
-        mapping = self.directory.role_mappings
-        found = {mapping[key] for g in groups for key in (g.id, g.name) if key in mapping}
-        return tuple(sorted(found))
-
     def user_object(self, row: UserRow, groups: tuple[GroupSummary, ...] | None = None) -> DirectoryUser:
-        groups = row.groups if groups is None else groups
-        return DirectoryUser(
-            id=row.id,
-            directory_id=row.directory_id,
-            external_id=row.external_id,
-            username=row.username,
-            emails=row.emails,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            display_name=row.display_name,
-            state=row.state,
-            job_title=row.job_title,
-            department=row.department,
-            employee_number=row.employee_number,
-            manager_external_id=row.manager_external_id,
-            groups=groups,
-            roles=self.roles(groups),
-            custom_attributes=row.custom_attributes,
-            raw_attributes=row.raw_attributes,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return user_object(row, self.directory.role_mappings, groups)
 
     @staticmethod
     def group_object(row: GroupRow) -> DirectoryGroup:
-        return DirectoryGroup(
-            id=row.id,
-            directory_id=row.directory_id,
-            external_id=row.external_id,
-            name=row.name,
-            raw_attributes=row.raw_attributes,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return group_object(row)
 
     # -- dispatch ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from app.changes import ChangeBatch, Change, Email, GroupUpsert, MembershipAdd, Ref, UserUpsert
+from app.changes import Change, ChangeBatch, Email, GroupUpsert, MembershipAdd, Ref, UserUpsert
 from app.services import directory as directory_service
 from app.services.directory import ApplyResult, Directory, DirectoryCreate
 from app.settings import parse_encryption_keys

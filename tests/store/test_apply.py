@@ -30,7 +30,12 @@ def bodies(result):
 async def test_create_update_noop_and_sequences(pool, tenant) -> None:
     directory, _ = await make_directory(pool, tenant.id)
     result = await apply(
-        pool, tenant.id, directory.id, user_upsert("alice"), group_upsert("eng"), add_members("ext-eng", "ext-alice")
+        pool,
+        tenant.id,
+        directory.id,
+        user_upsert("alice"),
+        group_upsert("eng"),
+        add_members("ext-eng", "ext-alice"),
     )
     assert [e.type for e in result.events] == ["user.created", "group.created", "group.user_added"]
     assert [e.sequence for e in result.events] == [1, 2, 3]
@@ -39,7 +44,12 @@ async def test_create_update_noop_and_sequences(pool, tenant) -> None:
     assert event["data"]["object"] == "directory_group_membership"
     assert event["data"]["user"]["groups"] == [{"id": event["data"]["group"]["id"], "name": "eng"}]
     again = await apply(
-        pool, tenant.id, directory.id, user_upsert("alice"), group_upsert("eng"), add_members("ext-eng", "ext-alice")
+        pool,
+        tenant.id,
+        directory.id,
+        user_upsert("alice"),
+        group_upsert("eng"),
+        add_members("ext-eng", "ext-alice"),
     )
     assert again.events == []
     async with pool.acquire() as conn:
@@ -48,12 +58,19 @@ async def test_create_update_noop_and_sequences(pool, tenant) -> None:
 
 async def test_previous_attributes_are_exactly_the_changed_fields(pool, tenant) -> None:
     directory, _ = await make_directory(pool, tenant.id, attribute_mappings={"cost_center": "org.cc"})
-    await apply(pool, tenant.id, directory.id, user_upsert("bob", raw_attributes={"keep": 1, "drop": 2, "org": {"cc": "A"}}))
+    await apply(
+        pool,
+        tenant.id,
+        directory.id,
+        user_upsert("bob", raw_attributes={"keep": 1, "drop": 2, "org": {"cc": "A"}}),
+    )
     result = await apply(
         pool,
         tenant.id,
         directory.id,
-        user_upsert("bob", state="inactive", job_title="CTO", raw_attributes={"keep": 1, "new": 3, "org": {"cc": "B"}}),
+        user_upsert(
+            "bob", state="inactive", job_title="CTO", raw_attributes={"keep": 1, "new": 3, "org": {"cc": "B"}}
+        ),
     )
     (event,) = bodies(result)
     assert event["type"] == "user.updated"
@@ -74,7 +91,9 @@ async def test_idempotent_source_id(pool, tenant) -> None:
     directory, _ = await make_directory(pool, tenant.id)
     first = await apply(pool, tenant.id, directory.id, user_upsert("carol"), source_id="req-1")
     assert len(first.events) == 1 and not first.duplicate
-    second = await apply(pool, tenant.id, directory.id, user_upsert("carol", job_title="X"), source_id="req-1")
+    second = await apply(
+        pool, tenant.id, directory.id, user_upsert("carol", job_title="X"), source_id="req-1"
+    )
     assert second.duplicate and second.events == []
     async with pool.acquire() as conn:
         user = await user_store.get(conn, tenant.id, directory.id, user_id=None, external_id="ext-carol")
@@ -117,17 +136,25 @@ async def test_user_removal_and_roles(pool, tenant) -> None:
 
 async def test_membership_replace_and_remove(pool, tenant) -> None:
     directory, _ = await make_directory(pool, tenant.id)
-    await apply(pool, tenant.id, directory.id, user_upsert("a"), user_upsert("b"), user_upsert("c"), group_upsert("g"))
+    await apply(
+        pool, tenant.id, directory.id, user_upsert("a"), user_upsert("b"), user_upsert("c"), group_upsert("g")
+    )
     await apply(pool, tenant.id, directory.id, add_members("ext-g", "ext-a", "ext-b"))
     refs = (Ref(external_id="ext-b"), Ref(external_id="ext-c"))
-    result = await apply(pool, tenant.id, directory.id, MembershipReplace(group=Ref(external_id="ext-g"), users=refs))
+    result = await apply(
+        pool, tenant.id, directory.id, MembershipReplace(group=Ref(external_id="ext-g"), users=refs)
+    )
     assert [(e["type"], e["data"]["user"]["username"]) for e in bodies(result)] == [
         ("group.user_removed", "a"),
         ("group.user_added", "c"),
     ]
-    same = await apply(pool, tenant.id, directory.id, MembershipReplace(group=Ref(external_id="ext-g"), users=refs))
+    same = await apply(
+        pool, tenant.id, directory.id, MembershipReplace(group=Ref(external_id="ext-g"), users=refs)
+    )
     assert same.events == []
-    removed = await apply(pool, tenant.id, directory.id, MembershipRemove(group=Ref(external_id="ext-g"), users=refs[:1]))
+    removed = await apply(
+        pool, tenant.id, directory.id, MembershipRemove(group=Ref(external_id="ext-g"), users=refs[:1])
+    )
     assert [e.type for e in removed.events] == ["group.user_removed"]
 
 
@@ -149,7 +176,9 @@ async def test_errors_change_nothing(pool, tenant) -> None:
 
 async def test_upsert_with_preassigned_id(pool, tenant) -> None:
     directory, _ = await make_directory(pool, tenant.id)
-    result = await apply(pool, tenant.id, directory.id, user_upsert("eve", id="du_01PRESET", external_id=None))
+    result = await apply(
+        pool, tenant.id, directory.id, user_upsert("eve", id="du_01PRESET", external_id=None)
+    )
     assert bodies(result)[0]["data"]["id"] == "du_01PRESET"
     renamed = user_upsert("eve", id="du_01PRESET", external_id=None)
     renamed = msgspec.structs.replace(renamed, username="eve2")
@@ -181,7 +210,9 @@ async def test_thousand_member_add_is_set_based(pool, tenant) -> None:
 
 async def test_delete_then_purge(pool, tenant) -> None:
     directory, token = await make_directory(pool, tenant.id)
-    await apply(pool, tenant.id, directory.id, user_upsert("a"), group_upsert("g"), add_members("ext-g", "ext-a"))
+    await apply(
+        pool, tenant.id, directory.id, user_upsert("a"), group_upsert("g"), add_members("ext-g", "ext-a")
+    )
     async with pool.acquire() as conn:
         deleted = await directory_service.delete_directory(conn, tenant.id, directory.id)
         assert deleted.state == "deleting" and deleted.last_sequence == 4

@@ -24,7 +24,15 @@ from app.store import group as group_store
 from app.store import user as user_store
 from tests.factories import apply, make_directory
 
-USER_FIELDS = ("external_id", "username", "state", "job_title", "raw_attributes", "custom_attributes", "emails")
+USER_FIELDS = (
+    "external_id",
+    "username",
+    "state",
+    "job_title",
+    "raw_attributes",
+    "custom_attributes",
+    "emails",
+)
 
 user_refs = st.sampled_from([f"u{i}" for i in range(4)])
 group_refs = st.sampled_from([f"g{i}" for i in range(3)])
@@ -39,7 +47,9 @@ user_upserts = st.builds(
     st.dictionaries(st.sampled_from(["a", "b", "dept"]), st.sampled_from([1, "x", None]), max_size=2),
 )
 group_upserts = st.builds(
-    lambda ext, name: GroupUpsert(external_id=ext, name=name), group_refs, st.sampled_from(["eng", "ops", "all"])
+    lambda ext, name: GroupUpsert(external_id=ext, name=name),
+    group_refs,
+    st.sampled_from(["eng", "ops", "all"]),
 )
 members = st.lists(user_refs, max_size=4, unique=True).map(lambda xs: tuple(Ref(external_id=x) for x in xs))
 changes = st.one_of(

@@ -37,7 +37,9 @@ async def test_other_directories_do_not_wait(pool, tenant) -> None:
         tx = conn.transaction()
         await tx.start()
         try:
-            await directory_service.apply_changes(conn, tenant.id, held.id, ChangeBatch(changes=(user_upsert("h"),)))
+            await directory_service.apply_changes(
+                conn, tenant.id, held.id, ChangeBatch(changes=(user_upsert("h"),))
+            )
             # The held directory's row lock is taken; another directory still commits promptly.
             result = await asyncio.wait_for(apply(pool, tenant.id, free.id, user_upsert("f")), timeout=5)
             assert result.events[0].sequence == 1
@@ -65,7 +67,9 @@ async def test_tenant_cursor_never_skips_a_late_commit(pool, tenant) -> None:
             )
             early = await apply(pool, tenant.id, dir_b.id, user_upsert("early"))
             async with pool.acquire() as reader:
-                visible = await event_store.list_tenant_bodies(reader, tenant.id, after=None, limit=100, types=None)
+                visible = await event_store.list_tenant_bodies(
+                    reader, tenant.id, after=None, limit=100, types=None
+                )
             # B committed, but A (older) is still open: the reader must not move past A.
             assert visible == []
         finally:

@@ -197,13 +197,25 @@ class Applier:
         )
 
     async def user_upsert(self, change: UserUpsert) -> None:
-        existing = None
+        values = self._user_values(change, None)
+        user_id = change.id or ids.new_id("du")
         if change.id is not None or change.external_id is not None:
-            existing = await self._get_user(Ref(id=change.id, external_id=change.external_id))
-        values = self._user_values(change, existing)
-        if existing is None:
-            user_id = change.id or ids.new_id("du")
+            by, key = ("id", change.id) if change.id is not None else ("external_id", change.external_id)
+            assert key is not None
+            existing = await user_store.get_or_insert(
+                self.conn,
+                self.tenant_id,
+                self.directory_id,
+                by=by,
+                key=key,
+                new_id=user_id,
+                values=values,
+                now=self.now,
+            )
+        else:
+            existing = None
             await user_store.insert(self.conn, self.tenant_id, self.directory_id, user_id, values, self.now)
+        if existing is None:
             row = UserRow(
                 id=user_id,
                 directory_id=self.directory_id,
@@ -214,6 +226,7 @@ class Applier:
             )
             self.events.append(("user.created", self.user_object(row), None))
             return
+        values = self._user_values(change, existing)
         old = {name: getattr(existing, name) for name in values}
         previous = diff(old, values)
         if not previous:

@@ -6,8 +6,14 @@ CONTRACT (other areas code against these signatures; issue #4 implements them):
   it applies the changes, diffs against stored state, appends events with the directory's next
   sequence numbers, and issues ``pg_notify('dirsync_events', '{"tenant_id":…,"directory_id":…,
   "sequence":<last>}')`` so listeners (delivery waker, Events API long-poll, Kafka relay) wake on
-  commit. A change that changes nothing appends nothing. A batch whose ``source_id`` was already
-  applied returns ``ApplyResult(duplicate=True, events=[])``.
+  commit. When ``apply_changes`` owns the transaction the NOTIFY is sent right after COMMIT:
+  Postgres serializes every committing transaction that issued NOTIFY behind one lock held across
+  its WAL flush, which would cap all directories together at one commit per fsync. When the caller
+  holds an outer transaction the NOTIFY is issued inside it, so it is still delivered on commit.
+  Listeners must tolerate a missed wake-up (a crash between COMMIT and NOTIFY): the long-poll
+  re-reads every second and the delivery sweep re-enqueues streams with undelivered events.
+  A change that changes nothing appends nothing. A batch whose ``source_id`` was already applied
+  returns ``ApplyResult(duplicate=True, events=[])``.
 - Errors (app.errors): DirectoryNotFound, UserNotFound, GroupNotFound (a Ref that matches
   nothing on update/remove), UserNameTaken (case-insensitive username clash in the directory),
   UnknownMembers (membership refs that match no user), DirectoryInactive (deleted directory).
@@ -202,6 +208,7 @@ async def update_directory(
 async def delete_directory(conn: Connection, tenant_id: str, directory_id: str) -> Directory:
     """Emit ``directory.deleted`` and mark the directory 'deleting': inputs stop at once, and the
     purge job deletes its users and groups once ``directory_ready_to_purge`` says so."""
+    nested = conn.is_in_transaction()
     async with conn.transaction():
         row = await store.lock_for_apply(conn, tenant_id, directory_id)
         if row is None or row.state == "deleted":
@@ -213,7 +220,10 @@ async def delete_directory(conn: Connection, tenant_id: str, directory_id: str) 
         row.state = "deleting"
         summary = DirectorySummary(id=row.id, name=row.name, provider=row.provider, state="deleting")
         now = datetime.now(UTC)
-        await _append(conn, tenant_id, row, [("directory.deleted", summary, {"state": previous})], now, now)
+        pending: list[PendingEvent] = [("directory.deleted", summary, {"state": previous})]
+        events = await _append(conn, tenant_id, row, pending, now, now, notify=nested)
+    if not nested:
+        await event_store.notify(conn, tenant_id, _notify_payload(tenant_id, directory_id, events))
     return await get_directory(conn, tenant_id, directory_id)
 
 
@@ -313,6 +323,7 @@ async def apply_changes(
     conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch
 ) -> ApplyResult:
     """Apply a batch of normalized changes atomically and append its events (see module doc)."""
+    nested = conn.is_in_transaction()
     async with conn.transaction():
         directory = await store.lock_for_apply(conn, tenant_id, directory_id)
         if directory is None:
@@ -327,8 +338,17 @@ async def apply_changes(
         applier = Applier(conn, tenant_id, directory, now)
         for change in batch.changes:
             await applier.apply(change)
-        events = await _append(conn, tenant_id, directory, applier.events, batch.occurred_at or now, now)
+        events = await _append(
+            conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=nested
+        )
+    if events and not nested:
+        await event_store.notify(conn, tenant_id, _notify_payload(tenant_id, directory_id, events))
     return ApplyResult(events=events)
+
+
+def _notify_payload(tenant_id: str, directory_id: str, events: list[StoredEvent]) -> str:
+    last = events[-1].sequence
+    return _encode({"tenant_id": tenant_id, "directory_id": directory_id, "sequence": last}).decode()
 
 
 async def _append(
@@ -338,6 +358,8 @@ async def _append(
     pending: list[PendingEvent],
     occurred_at: datetime,
     recorded_at: datetime,
+    *,
+    notify: bool,
 ) -> list[StoredEvent]:
     """Number, encode (once) and insert the events; the caller holds the directory row lock."""
     if not pending:
@@ -364,9 +386,7 @@ async def _append(
                 body=_encode(event),
             )
         )
-    last = stored[-1].sequence
-    directory.last_sequence = last or directory.last_sequence
-    payload = _encode({"tenant_id": tenant_id, "directory_id": directory.id, "sequence": last}).decode()
+    directory.last_sequence = stored[-1].sequence or directory.last_sequence
     await event_store.append_directory_events(
         conn,
         tenant_id,
@@ -377,6 +397,6 @@ async def _append(
         bodies=[e.body.decode() for e in stored],
         occurred_at=[occurred_at] * len(stored),
         recorded_at=recorded_at,
-        notify_payload=payload,
+        notify_payload=_notify_payload(tenant_id, directory.id, stored) if notify else None,
     )
     return stored

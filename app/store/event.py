@@ -41,9 +41,10 @@ async def append_directory_events(
     bodies: list[str],
     occurred_at: list[datetime],
     recorded_at: datetime,
-    notify_payload: str,
+    notify_payload: str | None,
 ) -> None:
-    """One statement: advance the directory's allocator, insert every event, notify listeners.
+    """One statement: advance the directory's allocator, insert every event and, when a payload
+    is given, notify listeners (delivered by Postgres on commit).
 
     The caller holds the directory row lock (``lock_for_apply``), so ``last_sequence`` is ours.
     """
@@ -59,7 +60,7 @@ async def append_directory_events(
             FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::text[])
                  AS e(id, sequence, type, occurred_at, body)
         )
-        SELECT pg_notify('dirsync_events', $9) FROM seq
+        SELECT pg_notify('dirsync_events', $9) FROM seq WHERE $9::text IS NOT NULL
         """,
         tenant_id,
         directory_id,
@@ -70,6 +71,13 @@ async def append_directory_events(
         occurred_at,
         bodies,
         notify_payload,
+    )
+
+
+async def notify(conn: Connection, tenant_id: str, payload: str) -> None:
+    """Wake listeners outside a transaction (see ``apply_changes`` for why)."""
+    await conn.execute(
+        "SELECT pg_notify('dirsync_events', $2) WHERE $1::text IS NOT NULL", tenant_id, payload
     )
 
 

@@ -145,6 +145,43 @@ async def insert(
     )
 
 
+async def get_or_insert(
+    conn: Connection,
+    tenant_id: str,
+    directory_id: str,
+    *,
+    by: str,
+    key: str,
+    new_id: str,
+    values: dict[str, Any],
+    now: datetime,
+) -> UserRow | None:
+    """The user addressed by ``by`` (``id`` or ``external_id``) = ``key``; when there is none,
+    insert ``values`` as ``new_id`` in the same statement and return None (one round trip)."""
+    assert by in ("id", "external_id")
+    columns = ", ".join(FIELDS)
+    params = ", ".join(f"${i}" for i in range(6, 6 + len(FIELDS)))
+    row = await conn.fetchrow(
+        f"""
+        WITH existing AS (
+            {_SELECT} WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.{by} = $3
+        ), inserted AS (
+            INSERT INTO directory_users (tenant_id, directory_id, id, created_at, updated_at, {columns})
+            SELECT $1, $2, $4, $5, $5, {params}
+            WHERE NOT EXISTS (SELECT 1 FROM existing)
+        )
+        SELECT * FROM existing
+        """,
+        tenant_id,
+        directory_id,
+        key,
+        new_id,
+        now,
+        *(_encode_value(name, values[name]) for name in FIELDS),
+    )
+    return None if row is None else _row(row)
+
+
 async def update(
     conn: Connection, tenant_id: str, user_id: str, changed: dict[str, Any], now: datetime
 ) -> None:

@@ -120,7 +120,9 @@ async def bench_reads(database_url: str, redis_url: str, api_key: str, directory
         f"uvicorn.run(create_app(load_settings()), host='127.0.0.1', port={port}, log_level='warning', "
         "access_log=False)"
     )
-    server = subprocess.Popen([sys.executable, "-c", code], env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {api_key}"}, timeout=30

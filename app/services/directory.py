@@ -323,26 +323,41 @@ async def apply_changes(
     conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch
 ) -> ApplyResult:
     """Apply a batch of normalized changes atomically and append its events (see module doc)."""
-    nested = conn.is_in_transaction()
-    async with conn.transaction():
-        directory = await store.lock_for_apply(conn, tenant_id, directory_id)
-        if directory is None:
-            raise DirectoryNotFound(f"no directory {directory_id}")
-        if directory.state not in _WRITABLE_STATES:
-            raise DirectoryInactive(f"directory {directory_id} is {directory.state}")
-        if batch.source_id is not None and not await store.insert_applied_source(
-            conn, tenant_id, directory_id, batch.source_id
-        ):
-            return ApplyResult(events=[], duplicate=True)
-        now = datetime.now(UTC)
-        applier = Applier(conn, tenant_id, directory, now)
-        for change in batch.changes:
-            await applier.apply(change)
-        events = await _append(
-            conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=nested
-        )
-    if events and not nested:
-        await event_store.notify(conn, tenant_id, _notify_payload(tenant_id, directory_id, events))
+    if conn.is_in_transaction():
+        async with conn.transaction():  # a savepoint; the caller's COMMIT delivers the NOTIFY
+            return await _apply_locked(conn, tenant_id, directory_id, batch, notify=True)
+    # Our own transaction: COMMIT and the NOTIFY travel in one round trip (see module doc).
+    await event_store.begin(conn)
+    try:
+        result = await _apply_locked(conn, tenant_id, directory_id, batch, notify=False)
+    except BaseException:
+        if not conn.is_closed():
+            await event_store.rollback(conn)
+        raise
+    payload = _notify_payload(tenant_id, directory_id, result.events) if result.events else None
+    await event_store.commit_and_notify(conn, payload)
+    return result
+
+
+async def _apply_locked(
+    conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch, *, notify: bool
+) -> ApplyResult:
+    directory = await store.lock_for_apply(conn, tenant_id, directory_id)
+    if directory is None:
+        raise DirectoryNotFound(f"no directory {directory_id}")
+    if directory.state not in _WRITABLE_STATES:
+        raise DirectoryInactive(f"directory {directory_id} is {directory.state}")
+    if batch.source_id is not None and not await store.insert_applied_source(
+        conn, tenant_id, directory_id, batch.source_id
+    ):
+        return ApplyResult(events=[], duplicate=True)
+    now = datetime.now(UTC)
+    applier = Applier(conn, tenant_id, directory, now)
+    for change in batch.changes:
+        await applier.apply(change)
+    events = await _append(
+        conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=notify
+    )
     return ApplyResult(events=events)
 
 

@@ -74,6 +74,30 @@ async def append_directory_events(
     )
 
 
+async def begin(conn: Connection) -> None:
+    await conn.execute("BEGIN")
+
+
+async def rollback(conn: Connection) -> None:
+    await conn.execute("ROLLBACK")
+
+
+def _literal(text: str) -> str:
+    # standard_conforming_strings is on (the default since 9.1): doubling quotes is the escape.
+    return "'" + text.replace("'", "''") + "'"
+
+
+async def commit_and_notify(conn: Connection, payload: str | None) -> None:
+    """COMMIT, then NOTIFY in a second implicit transaction of the same simple query: one round
+    trip, and the NOTIFY lock is never held across the data transaction's WAL flush."""
+    if payload is None:
+        await conn.execute("COMMIT")
+        return
+    # Simple-query protocol (no parameters) is what allows two statements in one message; the
+    # payload is our own JSON of ids and a number, quoted as a literal all the same.
+    await conn.execute(f"COMMIT; SELECT pg_notify('dirsync_events', {_literal(payload)})")
+
+
 async def notify(conn: Connection, tenant_id: str, payload: str) -> None:
     """Wake listeners outside a transaction (see ``apply_changes`` for why)."""
     await conn.execute(

@@ -24,7 +24,14 @@ from app.changes import (
     UserUpsert,
 )
 from app.db import Connection
-from app.errors import Conflict, GroupNotFound, UnknownMembers, UserNameTaken, UserNotFound
+from app.errors import (
+    Conflict,
+    ExternalIdTaken,
+    GroupNotFound,
+    UnknownMembers,
+    UserNameTaken,
+    UserNotFound,
+)
 from app.events import DirectoryGroup, DirectorySummary, DirectoryUser, GroupMembership, GroupSummary
 from app.store import directory as directory_store
 from app.store import group as group_store
@@ -35,11 +42,6 @@ from app.store.user import UserRow
 
 _DICT_FIELDS = ("custom_attributes", "raw_attributes")
 _MISSING = object()
-
-
-class ExternalIdTaken(Conflict):
-    slug = "external-id-taken"
-    title = "Another resource in this directory has that external id"
 
 
 PendingEvent = tuple[str, Any, dict[str, Any] | None]

@@ -15,7 +15,7 @@ import re
 import msgspec
 
 from app.db import Pool
-from app.errors import DirectoryNotFound, EventNotFound, InvalidRequest
+from app.errors import BadCursor, DirectoryNotFound, EventNotFound, InvalidRequest
 from app.events import EVENT_TYPES
 from app.services.event_hub import EventHub
 from app.store import directory as directory_store
@@ -26,11 +26,6 @@ MAX_WAIT_SECONDS = 30
 # notification for this tenant (another tenant's transaction finishing).
 _REPOLL_SECONDS = 1.0
 _CURSOR = re.compile(r"^v1\.(\d{1,20})\.(\d{1,20})$")
-
-
-class BadCursor(InvalidRequest):
-    slug = "bad-cursor"
-    title = "Malformed or unknown cursor"
 
 
 class EventPage(msgspec.Struct, frozen=True):

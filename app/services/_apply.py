@@ -78,6 +78,8 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 def roles_for(groups: tuple[GroupSummary, ...], role_mappings: dict[str, str]) -> tuple[str, ...]:
     """Roles from group-based role mapping: a group's id or name maps to a role."""
+    if not role_mappings or not groups:
+        return ()
     found = {role_mappings[key] for g in groups for key in (g.id, g.name) if key in role_mappings}
     return tuple(sorted(found))
 

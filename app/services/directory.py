@@ -381,9 +381,10 @@ async def _append(
         return []
     first = directory.last_sequence + 1
     stored: list[StoredEvent] = []
+    event_ids = ids.new_ids("evt", len(pending))
     for offset, (kind, data, previous) in enumerate(pending):
         event = _EVENT_CLASSES[kind](
-            id=ids.new_id("evt"),
+            id=event_ids[offset],
             directory_id=directory.id,
             sequence=first + offset,
             occurred_at=occurred_at,

@@ -6,11 +6,13 @@ from typing import Any
 
 import structlog
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Worker
 
 from app.db import create_pool
 from app.kafka import start_relay
 from app.settings import Settings, SettingsError
+from app.worker.directory import directory_purge
 
 log = structlog.get_logger()
 
@@ -23,8 +25,8 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping]
-CRON_JOBS: list[Any] = []
+FUNCTIONS: list[Any] = [system_ping, directory_purge]
+CRON_JOBS: list[Any] = [cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True)]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from app.kafka import render_lag_metrics
     operation_id="metrics",
     media_type="text/plain",
 )
-async def metrics(conn: Conn, settings: SettingsDep) -> Response[bytes]:
+async def metrics(conn: Conn, app_settings: SettingsDep) -> Response[bytes]:
     body = generate_latest(REGISTRY)
-    if settings.kafka.bootstrap_servers:
+    if app_settings.kafka.bootstrap_servers:
         body += await render_lag_metrics(conn)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

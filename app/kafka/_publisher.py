@@ -88,6 +88,10 @@ class Publisher:
         self._partitions: dict[str, list[int]] = {}
         # (topic, key) -> partition: murmur2 is pure Python and keys (directories) repeat a lot.
         self._partition_of: dict[tuple[str, bytes], int] = {}
+        # Last sequence published per directory in this session: the store allocates sequences
+        # under the directory row lock taken first in its transaction, so transaction order is
+        # sequence order; a regression would mean that contract broke, and is reported loudly.
+        self._last_sequence: dict[str, int] = {}
 
     async def start(self) -> None:
         await self.producer.start()
@@ -135,6 +139,16 @@ class Publisher:
             if appended is None:
                 break  # this partition's batch is full (a first record always fits): end the wave here
             count += 1
+            if event.directory_id is not None and event.sequence is not None:
+                previous = self._last_sequence.get(event.directory_id, 0)
+                if event.sequence <= previous:
+                    log.error(
+                        "kafka_relay_sequence_regression",
+                        directory_id=event.directory_id,
+                        sequence=event.sequence,
+                        previous=previous,
+                    )
+                self._last_sequence[event.directory_id] = event.sequence
         futures = [
             await self.producer.send_batch(batch, topic, partition=partition)
             for (topic, partition), batch in batches.items()

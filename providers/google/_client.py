@@ -51,7 +51,7 @@ class MembersPage(msgspec.Struct):
     next_page_token: str | None = msgspec.field(default=None, name="nextPageToken")
 
 
-class Channel(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
+class Channel(msgspec.Struct, kw_only=True, rename="camel"):
     """The ``Channel`` schema of the discovery document; ``expiration`` is int64 ms as a string."""
 
     id: str
@@ -237,12 +237,9 @@ class DirectoryClient:
         self, *, event: str, channel_id: str, token: str, address: str, expiration_ms: int | None = None
     ) -> Channel:
         """users.watch for one event type (add, delete, makeAdmin, undelete, update)."""
-        request = Channel(
-            id=channel_id,
-            address=address,
-            token=token,
-            expiration=str(expiration_ms) if expiration_ms else None,
-        )
+        request = {"id": channel_id, "type": "web_hook", "address": address, "token": token}
+        if expiration_ms:
+            request["expiration"] = str(expiration_ms)
         content = await self._request(
             "POST",
             "admin/directory/v1/users/watch",
@@ -253,7 +250,7 @@ class DirectoryClient:
 
     async def stop_channel(self, channel_id: str, resource_id: str) -> None:
         """channels.stop; a channel Google no longer knows (404) counts as stopped."""
-        body = msgspec.json.encode(Channel(id=channel_id, resource_id=resource_id))
+        body = msgspec.json.encode({"id": channel_id, "resourceId": resource_id})
         try:
             await self._request("POST", "admin/directory_v1/channels/stop", body=body)
         except GoogleNotFound:

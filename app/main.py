@@ -19,6 +19,7 @@ from redis.asyncio import ConnectionPool
 from app import __version__
 from app.api.admin import AdminTenantController
 from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
+from app.api.google import GoogleHookController, GoogleSyncController
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
 from app.api.middleware import request_context_middleware
@@ -34,7 +35,7 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController]
+V1_CONTROLLERS: list[type] = [TenantController, GoogleSyncController]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -58,6 +59,8 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="tenant", description="The calling tenant and its API keys"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
+            Tag(name="google", description="Google Workspace directories: sync progress"),
+            Tag(name="hooks", description="Push receivers called by identity providers"),
         ],
     )
 
@@ -95,6 +98,7 @@ def create_app(
             readyz,
             AdminTenantController,
             v1,
+            GoogleHookController,
             metrics,
             *extra_route_handlers,
         ],

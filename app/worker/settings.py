@@ -6,10 +6,12 @@ from typing import Any
 
 import structlog
 from arq.connections import RedisSettings
-from arq.worker import Worker
+from arq.cron import cron
+from arq.worker import Worker, func
 
 from app.db import create_pool
 from app.settings import Settings, SettingsError
+from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
 
 log = structlog.get_logger()
 
@@ -22,8 +24,13 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping]
-CRON_JOBS: list[Any] = []
+FUNCTIONS: list[Any] = [
+    system_ping,
+    func(google_sync, timeout=3600),
+    google_channels,
+    google_channels_stop,
+]
+CRON_JOBS: list[Any] = [cron(google_tick, second=0, unique=True)]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.push_outcome import PushOutcome
+from ...types import Response
+
+
+def _get_kwargs(
+    directory_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/hooks/google/{directory_id}".format(
+            directory_id=quote(str(directory_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | PushOutcome | None:
+    if response.status_code == 200:
+        response_200 = PushOutcome.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | PushOutcome]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | PushOutcome]:
+    """Receive a Google users.watch push notification
+
+     Called by Google for the directory's watch channels; authenticated by X-Goog-Channel-Token. Answers
+    200 once the change is applied (or was a sync message or a repeat), 401 for an unknown channel or
+    token, 503 when Google could not be asked for the user (Google then redelivers).
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PushOutcome]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | PushOutcome | None:
+    """Receive a Google users.watch push notification
+
+     Called by Google for the directory's watch channels; authenticated by X-Goog-Channel-Token. Answers
+    200 once the change is applied (or was a sync message or a repeat), 401 for an unknown channel or
+    token, 503 when Google could not be asked for the user (Google then redelivers).
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PushOutcome
+    """
+
+    return sync_detailed(
+        directory_id=directory_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | PushOutcome]:
+    """Receive a Google users.watch push notification
+
+     Called by Google for the directory's watch channels; authenticated by X-Goog-Channel-Token. Answers
+    200 once the change is applied (or was a sync message or a repeat), 401 for an unknown channel or
+    token, 503 when Google could not be asked for the user (Google then redelivers).
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PushOutcome]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | PushOutcome | None:
+    """Receive a Google users.watch push notification
+
+     Called by Google for the directory's watch channels; authenticated by X-Goog-Channel-Token. Answers
+    200 once the change is applied (or was a sync message or a repeat), 401 for an unknown channel or
+    token, 503 when Google could not be asked for the user (Google then redelivers).
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PushOutcome
+    """
+
+    return (
+        await asyncio_detailed(
+            directory_id=directory_id,
+            client=client,
+        )
+    ).parsed

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import structlog
 from arq.connections import ArqRedis
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, HeaderParameter
 
 from app.api.deps import Conn, TenantId
+from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from app.db import Pool
 from app.services import google as google_service
 from app.services.google import PushOutcome, SyncStatus
 
 log = structlog.get_logger()
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        media_type=PROBLEM_MEDIA_TYPE,
+        description=description,
+        generate_examples=False,
+    )
+
+
+ResourceState = Literal["sync", "add", "update", "delete", "undelete", "makeAdmin"]
 
 
 class GoogleSyncController(Controller):
@@ -64,8 +78,25 @@ class GoogleHookController(Controller):
         operation_id="receive_google_push",
         status_code=200,
         security=[],
+        responses={
+            401: _problem("Unknown channel, or X-Goog-Channel-Token does not match"),
+            503: _problem("Google could not be asked for the user; Google redelivers"),
+        },
     )
-    async def receive(self, request: Request[Any, Any, Any], directory_id: FromPath[str]) -> PushOutcome:
+    async def receive(
+        self,
+        request: Request[Any, Any, Any],
+        directory_id: FromPath[str],
+        channel_id: Annotated[str, HeaderParameter(name="X-Goog-Channel-ID", max_length=200)],
+        resource_state: Annotated[ResourceState, HeaderParameter(name="X-Goog-Resource-State")],
+        message_number: Annotated[
+            str, HeaderParameter(name="X-Goog-Message-Number", pattern=r"^[0-9]{1,18}$")
+        ],
+        channel_token: Annotated[
+            str | None, HeaderParameter(name="X-Goog-Channel-Token", max_length=500)
+        ] = None,
+    ) -> PushOutcome:
+        """The headers are declared for the API reference; the service reads them from the request."""
         pool: Pool = request.app.state.pool
         headers = {k.lower(): v for k, v in request.headers.items()}
         body = await request.body()

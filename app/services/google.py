@@ -398,18 +398,19 @@ async def handle_push(
     Raises InvalidRequest for a malformed notification, Unauthenticated for an unknown channel or a
     wrong token, ProviderUnavailable when the user cannot be fetched (Google redelivers on 5xx).
     """
-    try:
-        note = adapter.parse_notification(headers, body)
-    except adapter.InvalidNotification as exc:
-        raise InvalidRequest(str(exc)) from None
     async with pool.acquire() as conn:
-        channel = await google_store.get_channel_by_id(conn, note.channel_id)
+        # Authenticate before reading anything else: an unknown channel learns nothing more.
+        channel = await google_store.get_channel_by_id(conn, headers.get("x-goog-channel-id", ""))
         if (
             channel is None
             or channel.directory_id != directory_id
-            or not adapter.channel_token_matches(note.channel_token, channel.token_hash)
+            or not adapter.channel_token_matches(headers.get("x-goog-channel-token", ""), channel.token_hash)
         ):
             raise Unauthenticated("unknown channel or wrong X-Goog-Channel-Token")
+        try:
+            note = adapter.parse_notification(headers, body)
+        except adapter.InvalidNotification as exc:
+            raise InvalidRequest(str(exc)) from None
         tenant_id = channel.tenant_id
         structlog.contextvars.bind_contextvars(tenant_id=tenant_id, directory_id=directory_id)
         if note.is_sync:

@@ -11,6 +11,7 @@ from .page_tenant import PageTenant
 from .problem import Problem
 from .push_outcome import PushOutcome
 from .push_outcome_status import PushOutcomeStatus
+from .receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
 from .sync_status import SyncStatus
 from .sync_status_counts import SyncStatusCounts
 from .sync_status_kind_type_1 import SyncStatusKindType1
@@ -33,6 +34,7 @@ __all__ = (
     "Problem",
     "PushOutcome",
     "PushOutcomeStatus",
+    "ReceiveGooglePushXGoogResourceState",
     "SyncStatus",
     "SyncStatusCounts",
     "SyncStatusKindType1",

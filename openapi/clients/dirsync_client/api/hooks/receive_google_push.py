@@ -8,12 +8,27 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.push_outcome import PushOutcome
-from ...types import Response
+from ...models.receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     directory_id: str,
+    *,
+    x_goog_channel_id: str,
+    x_goog_resource_state: ReceiveGooglePushXGoogResourceState,
+    x_goog_message_number: str,
+    x_goog_channel_token: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["X-Goog-Channel-ID"] = x_goog_channel_id
+
+    headers["X-Goog-Resource-State"] = str(x_goog_resource_state)
+
+    headers["X-Goog-Message-Number"] = x_goog_message_number
+
+    if not isinstance(x_goog_channel_token, Unset):
+        headers["X-Goog-Channel-Token"] = x_goog_channel_token
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +37,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -35,6 +51,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_400 = Problem.from_dict(response.json())
 
         return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -50,6 +71,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_500 = Problem.from_dict(response.json())
 
         return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -72,6 +98,10 @@ def sync_detailed(
     directory_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_goog_channel_id: str,
+    x_goog_resource_state: ReceiveGooglePushXGoogResourceState,
+    x_goog_message_number: str,
+    x_goog_channel_token: None | str | Unset = UNSET,
 ) -> Response[Problem | PushOutcome]:
     """Receive a Google users.watch push notification
 
@@ -81,6 +111,10 @@ def sync_detailed(
 
     Args:
         directory_id (str):
+        x_goog_channel_id (str):
+        x_goog_resource_state (ReceiveGooglePushXGoogResourceState):
+        x_goog_message_number (str):
+        x_goog_channel_token (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,6 +126,10 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         directory_id=directory_id,
+        x_goog_channel_id=x_goog_channel_id,
+        x_goog_resource_state=x_goog_resource_state,
+        x_goog_message_number=x_goog_message_number,
+        x_goog_channel_token=x_goog_channel_token,
     )
 
     response = client.get_httpx_client().request(
@@ -105,6 +143,10 @@ def sync(
     directory_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_goog_channel_id: str,
+    x_goog_resource_state: ReceiveGooglePushXGoogResourceState,
+    x_goog_message_number: str,
+    x_goog_channel_token: None | str | Unset = UNSET,
 ) -> Problem | PushOutcome | None:
     """Receive a Google users.watch push notification
 
@@ -114,6 +156,10 @@ def sync(
 
     Args:
         directory_id (str):
+        x_goog_channel_id (str):
+        x_goog_resource_state (ReceiveGooglePushXGoogResourceState):
+        x_goog_message_number (str):
+        x_goog_channel_token (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +172,10 @@ def sync(
     return sync_detailed(
         directory_id=directory_id,
         client=client,
+        x_goog_channel_id=x_goog_channel_id,
+        x_goog_resource_state=x_goog_resource_state,
+        x_goog_message_number=x_goog_message_number,
+        x_goog_channel_token=x_goog_channel_token,
     ).parsed
 
 
@@ -133,6 +183,10 @@ async def asyncio_detailed(
     directory_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_goog_channel_id: str,
+    x_goog_resource_state: ReceiveGooglePushXGoogResourceState,
+    x_goog_message_number: str,
+    x_goog_channel_token: None | str | Unset = UNSET,
 ) -> Response[Problem | PushOutcome]:
     """Receive a Google users.watch push notification
 
@@ -142,6 +196,10 @@ async def asyncio_detailed(
 
     Args:
         directory_id (str):
+        x_goog_channel_id (str):
+        x_goog_resource_state (ReceiveGooglePushXGoogResourceState):
+        x_goog_message_number (str):
+        x_goog_channel_token (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +211,10 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         directory_id=directory_id,
+        x_goog_channel_id=x_goog_channel_id,
+        x_goog_resource_state=x_goog_resource_state,
+        x_goog_message_number=x_goog_message_number,
+        x_goog_channel_token=x_goog_channel_token,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,6 +226,10 @@ async def asyncio(
     directory_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_goog_channel_id: str,
+    x_goog_resource_state: ReceiveGooglePushXGoogResourceState,
+    x_goog_message_number: str,
+    x_goog_channel_token: None | str | Unset = UNSET,
 ) -> Problem | PushOutcome | None:
     """Receive a Google users.watch push notification
 
@@ -173,6 +239,10 @@ async def asyncio(
 
     Args:
         directory_id (str):
+        x_goog_channel_id (str):
+        x_goog_resource_state (ReceiveGooglePushXGoogResourceState):
+        x_goog_message_number (str):
+        x_goog_channel_token (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,5 +256,9 @@ async def asyncio(
         await asyncio_detailed(
             directory_id=directory_id,
             client=client,
+            x_goog_channel_id=x_goog_channel_id,
+            x_goog_resource_state=x_goog_resource_state,
+            x_goog_message_number=x_goog_message_number,
+            x_goog_channel_token=x_goog_channel_token,
         )
     ).parsed

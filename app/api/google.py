@@ -100,5 +100,5 @@ class GoogleHookController(Controller):
         pool: Pool = request.app.state.pool
         headers = {k.lower(): v for k, v in request.headers.items()}
         body = await request.body()
-        async with google_service.open_runtime() as runtime:
+        async with google_service.open_runtime(request.app.state.settings) as runtime:
             return await google_service.handle_push(pool, runtime, directory_id, headers, body)

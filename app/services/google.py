@@ -67,16 +67,17 @@ class Runtime(msgspec.Struct, kw_only=True):
     """What a Google call needs besides the directory: an HTTP client, the token cache, retry rules."""
 
     http: httpx.AsyncClient
+    keys: list[tuple[str, bytes]]  # DIRSYNC_CRYPTO_KEYS, to decrypt the directory's credentials
     tokens: adapter.TokenCache = msgspec.field(default_factory=lambda: TOKENS)
     retry: adapter.RetryPolicy = msgspec.field(default_factory=adapter.RetryPolicy)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 @asynccontextmanager
-async def open_runtime(**options: Any) -> AsyncIterator[Runtime]:
+async def open_runtime(settings: Settings, **options: Any) -> AsyncIterator[Runtime]:
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
     async with httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0), limits=limits) as http:
-        yield Runtime(http=http, **options)
+        yield Runtime(http=http, keys=settings.encryption_keys(), **options)
 
 
 class SyncStatus(msgspec.Struct, kw_only=True):
@@ -105,7 +106,8 @@ async def load_client(
     if directory is None:
         raise DirectoryNotFound(f"no Google directory {directory_id}")
     settings = parse_settings(directory.settings)
-    creds = adapter.parse_credentials(await directory_service.get_credentials(conn, tenant_id, directory_id))
+    raw = await directory_service.get_credentials(conn, tenant_id, directory_id, keys=runtime.keys)
+    creds = adapter.parse_credentials(raw)
     return adapter.DirectoryClient(
         runtime.http,
         creds,

@@ -21,7 +21,7 @@ def _bind(ctx: dict[str, Any], tenant_id: str, directory_id: str) -> None:
 async def google_sync(ctx: dict[str, Any], tenant_id: str, directory_id: str, full: bool = False) -> Any:
     """Initial sync or reconcile of one directory (the passes that are due, or all with ``full``)."""
     _bind(ctx, tenant_id, directory_id)
-    async with google_service.open_runtime() as runtime:
+    async with google_service.open_runtime(ctx["settings"]) as runtime:
         result = await google_service.sync_directory(
             ctx["pool"], runtime, ctx["settings"], tenant_id, directory_id, full=full
         )
@@ -31,7 +31,7 @@ async def google_sync(ctx: dict[str, Any], tenant_id: str, directory_id: str, fu
 async def google_channels(ctx: dict[str, Any], tenant_id: str, directory_id: str) -> list[str]:
     """Create or renew the directory's users.watch channels."""
     _bind(ctx, tenant_id, directory_id)
-    async with google_service.open_runtime() as runtime:
+    async with google_service.open_runtime(ctx["settings"]) as runtime:
         return await google_service.ensure_channels(
             ctx["pool"], runtime, ctx["settings"], tenant_id, directory_id
         )
@@ -40,7 +40,7 @@ async def google_channels(ctx: dict[str, Any], tenant_id: str, directory_id: str
 async def google_channels_stop(ctx: dict[str, Any], tenant_id: str, directory_id: str) -> int:
     """Stop the channels of a deleted directory (or one whose push was turned off)."""
     _bind(ctx, tenant_id, directory_id)
-    async with google_service.open_runtime() as runtime:
+    async with google_service.open_runtime(ctx["settings"]) as runtime:
         return await google_service.stop_channels(ctx["pool"], runtime, tenant_id, directory_id)
 
 

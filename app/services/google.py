@@ -8,10 +8,11 @@ keeps the directory's sync progress and channels in ``app.store.google``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import httpx
 import msgspec
@@ -36,6 +37,7 @@ from app.store import google as google_store
 from providers import google as adapter
 
 log = structlog.get_logger()
+_T = TypeVar("_T")
 
 # Process-wide: access tokens stay valid across jobs and requests of one process.
 TOKENS = adapter.TokenCache()
@@ -226,11 +228,40 @@ async def run_sync(
     return SyncResult(ok=True, counts=counts.values)
 
 
+async def _prefetch(pages: AsyncIterator[_T], depth: int = 1) -> AsyncIterator[_T]:
+    """Fetch the next page from Google while the current one is applied (at most ``depth`` ahead)."""
+    queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue(maxsize=depth)
+
+    async def produce() -> None:
+        try:
+            async for page in pages:
+                await queue.put((True, page))
+        except Exception as exc:  # handed to the consumer, which raises it in its own task
+            await queue.put((False, exc))
+            return
+        await queue.put((False, None))
+
+    producer = asyncio.create_task(produce())
+    try:
+        while True:
+            ok, item = await queue.get()
+            if ok:
+                yield item
+            elif item is None:
+                return
+            else:
+                raise item
+    finally:
+        producer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await producer
+
+
 async def _sync_users(
     pool: Pool, client: adapter.DirectoryClient, tenant_id: str, directory_id: str, counts: _Counts
 ) -> None:
     seen: set[str] = set()
-    async for batch, ids in adapter.iter_user_batches(client):
+    async for batch, ids in _prefetch(adapter.iter_user_batches(client)):
         seen.update(ids)
         counts.add("users_seen", len(ids))
         await _apply(pool, tenant_id, directory_id, batch, counts, "users")
@@ -248,7 +279,7 @@ async def _sync_groups(
     async with pool.acquire() as conn:
         known_users = frozenset(await google_store.list_user_external_ids(conn, tenant_id, directory_id))
     seen: set[str] = set()
-    async for batch, ids in adapter.iter_group_batches(client, known_users):
+    async for batch, ids in _prefetch(adapter.iter_group_batches(client, known_users)):
         seen.update(ids)
         counts.add("groups_seen", len(ids))
         await _apply(pool, tenant_id, directory_id, batch, counts, "groups")

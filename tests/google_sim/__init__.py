@@ -102,7 +102,7 @@ class GoogleSimulator:
         self.failures: list[Failure] = []
         self.requests: list[tuple[str, str]] = []
         self.token_requests = 0
-        self._user_order: list[str] | None = None
+        self._user_list: list[dict[str, Any]] | None = None
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -151,7 +151,7 @@ class GoogleSimulator:
 
     def add_user(self, user: dict[str, Any]) -> dict[str, Any]:
         self.users[user["id"]] = user
-        self._user_order = None
+        self._user_list = None
         return user
 
     def update_user(self, user_id: str, **fields: Any) -> dict[str, Any]:
@@ -162,7 +162,7 @@ class GoogleSimulator:
 
     def delete_user(self, user_id: str) -> dict[str, Any]:
         user = self.users.pop(user_id)
-        self._user_order = None
+        self._user_list = None
         for members in self.members.values():
             members[:] = [m for m in members if m["id"] != user_id]
         user["deletionTime"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -381,11 +381,9 @@ class GoogleSimulator:
         size = int(query.get("maxResults", "100"))
         if not 1 <= size <= 500:
             return 400, google_error(400, "Invalid value for: maxResults", "invalid", "INVALID_ARGUMENT"), {}
-        if self._user_order is None:
-            self._user_order = list(self.users)
-        return self._page(
-            "admin#directory#users", "users", [self.users[i] for i in self._user_order], query, size
-        )
+        if self._user_list is None:
+            self._user_list = list(self.users.values())
+        return self._page("admin#directory#users", "users", self._user_list, query, size)
 
     def _page(
         self, kind: str, field: str, items: list[Any], query: dict[str, str], size: int

@@ -45,6 +45,8 @@ SYNC_FAILURE_BACKOFF = (60, 120, 300, 600, 1800, 3600)  # seconds before the n-t
 RENEW_BEFORE = timedelta(hours=1)  # renew a channel when less than this is left
 PUSH_RETRY = adapter.RetryPolicy(max_attempts=3, max_retry_after=5.0)  # Google redelivers on 5xx
 ERROR_TEXT_LIMIT = 500
+# Refresh planner statistics while a large pass is still growing the tables (see the store).
+ANALYZE_AFTER_PAGES = frozenset({2, 8, 32, 128, 512})
 
 
 class GoogleDirectorySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -185,6 +187,9 @@ async def _apply(
         await google_store.update_sync_progress(
             conn, tenant_id, directory_id, phase=phase, counts=counts.values
         )
+    if counts.values["pages"] in ANALYZE_AFTER_PAGES:
+        async with pool.acquire() as conn:
+            await google_store.analyze_directory_tables(conn)
 
 
 async def run_sync(

@@ -319,3 +319,13 @@ async def prune_push_messages(conn: Connection, before: datetime) -> int:
     """Unscoped by design: retention housekeeping across tenants."""
     result = await conn.execute("DELETE FROM google_push_messages WHERE received_at < $1", before)
     return int(result.split()[-1])
+
+
+async def analyze_directory_tables(conn: Connection) -> None:
+    """Unscoped by design: planner statistics are table-wide.
+
+    A bulk load grows a directory's tables much faster than autovacuum re-analyzes them; with
+    statistics that still say "empty", Postgres looks users up by external id through the wrong
+    index and filters every row of the directory, which turns a 100,000-user sync quadratic.
+    """
+    await conn.execute("ANALYZE directory_users, directory_groups, directory_memberships")

@@ -172,6 +172,8 @@ class _Counts:
             "retries": 0,
         }
 
+        self.phase_pages: dict[str, int] = {}  # pages applied per phase (users, groups)
+
     def add(self, key: str, amount: int) -> None:
         self.values[key] += amount
 
@@ -187,7 +189,8 @@ async def _apply(
         await google_store.update_sync_progress(
             conn, tenant_id, directory_id, phase=phase, counts=counts.values
         )
-    if counts.values["pages"] in ANALYZE_AFTER_PAGES:
+    counts.phase_pages[phase] = counts.phase_pages.get(phase, 0) + 1
+    if counts.phase_pages[phase] in ANALYZE_AFTER_PAGES:
         async with pool.acquire() as conn:
             await google_store.analyze_directory_tables(conn)
 

@@ -268,14 +268,18 @@ async def _prefetch(pages: AsyncIterator[_T], depth: int = 1) -> AsyncIterator[_
 async def _sync_users(
     pool: Pool, client: adapter.DirectoryClient, tenant_id: str, directory_id: str, counts: _Counts
 ) -> None:
+    started = datetime.now(UTC)
     seen: set[str] = set()
     async for batch, ids in _prefetch(adapter.iter_user_batches(client)):
         seen.update(ids)
         counts.add("users_seen", len(ids))
         await _apply(pool, tenant_id, directory_id, batch, counts, "users")
     # Only a complete listing may remove anyone: an error above leaves every stored user alone.
+    # A user written since the pass began (a push added them after their page was listed) stays.
     async with pool.acquire() as conn:
-        stored = await google_store.list_user_external_ids(conn, tenant_id, directory_id)
+        stored = await google_store.list_user_external_ids(
+            conn, tenant_id, directory_id, unchanged_since=started
+        )
     for batch in adapter.removal_batches("user", stored, seen):
         counts.add("users_removed", len(batch.changes))
         await _apply(pool, tenant_id, directory_id, batch, counts, "users")
@@ -286,13 +290,16 @@ async def _sync_groups(
 ) -> None:
     async with pool.acquire() as conn:
         known_users = frozenset(await google_store.list_user_external_ids(conn, tenant_id, directory_id))
+    started = datetime.now(UTC)
     seen: set[str] = set()
     async for batch, ids in _prefetch(adapter.iter_group_batches(client, known_users)):
         seen.update(ids)
         counts.add("groups_seen", len(ids))
         await _apply(pool, tenant_id, directory_id, batch, counts, "groups")
     async with pool.acquire() as conn:
-        stored = await google_store.list_group_external_ids(conn, tenant_id, directory_id)
+        stored = await google_store.list_group_external_ids(
+            conn, tenant_id, directory_id, unchanged_since=started
+        )
     for batch in adapter.removal_batches("group", stored, seen):
         counts.add("groups_removed", len(batch.changes))
         await _apply(pool, tenant_id, directory_id, batch, counts, "groups")

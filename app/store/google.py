@@ -70,26 +70,36 @@ async def list_directories(conn: Connection) -> list[GoogleDirectoryRow]:
     return [msgspec.convert(dict(r), GoogleDirectoryRow) for r in rows]
 
 
-async def list_user_external_ids(conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
+async def list_user_external_ids(
+    conn: Connection, tenant_id: str, directory_id: str, *, unchanged_since: datetime | None = None
+) -> list[str]:
+    """External ids in the directory; with ``unchanged_since``, only rows not written after it."""
     rows = await conn.fetch(
         """
         SELECT external_id FROM directory_users
         WHERE tenant_id = $1 AND directory_id = $2 AND external_id IS NOT NULL
+          AND ($3::timestamptz IS NULL OR updated_at < $3)
         """,
         tenant_id,
         directory_id,
+        unchanged_since,
     )
     return [r["external_id"] for r in rows]
 
 
-async def list_group_external_ids(conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
+async def list_group_external_ids(
+    conn: Connection, tenant_id: str, directory_id: str, *, unchanged_since: datetime | None = None
+) -> list[str]:
+    """External ids in the directory; with ``unchanged_since``, only rows not written after it."""
     rows = await conn.fetch(
         """
         SELECT external_id FROM directory_groups
         WHERE tenant_id = $1 AND directory_id = $2 AND external_id IS NOT NULL
+          AND ($3::timestamptz IS NULL OR updated_at < $3)
         """,
         tenant_id,
         directory_id,
+        unchanged_since,
     )
     return [r["external_id"] for r in rows]
 

@@ -103,6 +103,8 @@ class GoogleSimulator:
         self.requests: list[tuple[str, str]] = []
         self.token_requests = 0
         self._user_list: list[dict[str, Any]] | None = None
+        # Awaited before each API request with (method, path, query): lets a test act "meanwhile".
+        self.before_request: Callable[[str, str, dict[str, str]], Awaitable[None]] | None = None
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -273,6 +275,9 @@ class GoogleSimulator:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if self.before_request is not None:
+            query = {k: v[-1] for k, v in parse_qs(scope.get("query_string", b"").decode()).items()}
+            await self.before_request(scope["method"], scope["path"], query)
         status, payload, headers = self._handle(scope, body)
         content = b"" if payload is None else _encode(payload)
         raw_headers = [(b"content-type", b"application/json; charset=UTF-8")] if payload is not None else []

@@ -238,3 +238,29 @@ async def test_tick_queues_syncs_renewals_and_stops(
         assert queued["stops"] >= 1
         assert await google_service.stop_channels(pool, runtime, tenant.id, directory_id) == 5
     assert sim.live_channels() == []
+
+
+async def test_a_user_pushed_while_the_pass_runs_is_not_removed(
+    pool: asyncpg.Pool, tenant: TenantFixture, sim: GoogleSimulator, settings: Settings
+) -> None:
+    from app.changes import ChangeBatch
+    from providers.google import user_to_upsert
+    from tests.google_sim._data import make_user
+
+    sim.seed(501)  # two pages of users
+    directory_id = await google_directory(pool, tenant.id, sim, push=False)
+    late = make_user(5000)
+
+    async def push_meanwhile(method: str, path: str, query: dict[str, str]) -> None:
+        if path == "/admin/directory/v1/users" and query.get("pageToken") and late["id"] not in sim.users:
+            sim.add_user(late)  # created in Google after page 1 was listed, so no page names it
+            async with pool.acquire() as conn:
+                await directory_service.apply_changes(
+                    conn, tenant.id, directory_id, ChangeBatch(changes=(user_to_upsert(late),))
+                )
+
+    sim.before_request = push_meanwhile
+    async with google_service.open_runtime(settings) as runtime:
+        result = await google_service.run_sync(pool, runtime, tenant.id, directory_id, groups=False)
+    assert result.ok and result.counts["users_removed"] == 0
+    assert late["id"] in await user_rows(pool, tenant.id, directory_id)

@@ -249,11 +249,12 @@ async def test_a_user_pushed_while_the_pass_runs_is_not_removed(
 
     sim.seed(501)  # two pages of users
     directory_id = await google_directory(pool, tenant.id, sim, push=False)
-    late = make_user(5000)
+    late = make_user(5000)  # created in Google after the listing began: no page of this pass names it
+    pushed: list[str] = []
 
     async def push_meanwhile(method: str, path: str, query: dict[str, str]) -> None:
-        if path == "/admin/directory/v1/users" and query.get("pageToken") and late["id"] not in sim.users:
-            sim.add_user(late)  # created in Google after page 1 was listed, so no page names it
+        if path == "/admin/directory/v1/users" and query.get("pageToken") and not pushed:
+            pushed.append(late["id"])
             async with pool.acquire() as conn:
                 await directory_service.apply_changes(
                     conn, tenant.id, directory_id, ChangeBatch(changes=(user_to_upsert(late),))

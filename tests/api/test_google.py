@@ -9,8 +9,6 @@ import httpx
 import msgspec
 import pytest
 
-pytest.importorskip("tests.factories", reason="needs the directory store (issue #4)")
-
 from app.services import google as google_service
 from app.settings import Settings
 from tests.conftest import LiveServer, TenantFixture, make_tenant

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import msgspec
 import pytest
-
-pytest.importorskip("tests.factories", reason="needs the directory store (issue #4)")
 from arq.connections import ArqRedis
 
 from app.services import directory as directory_service

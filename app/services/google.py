@@ -424,10 +424,17 @@ async def stop_channels(pool: Pool, runtime: Runtime, tenant_id: str, directory_
             # Without credentials we cannot call Google; the channels lapse at their expiry.
             log.warning("google_channels_stop_without_credentials", error=str(exc))
             client = None
+    stopped = 0
     for channel in live:
-        await _stop(pool, client, channel)
-    log.info("google_channels_stopped", count=len(live))
-    return len(live)
+        try:
+            await _stop(pool, client, channel)
+        except (adapter.GoogleError, httpx.HTTPError) as exc:
+            # Left live: the next tick tries again, and once it has expired it is only marked.
+            log.warning("google_channel_stop_failed", channel_id=channel.id, error=str(exc))
+            continue
+        stopped += 1
+    log.info("google_channels_stopped", count=stopped)
+    return stopped
 
 
 # --- push ---------------------------------------------------------------------------------------

@@ -111,7 +111,13 @@ class GoogleSimulator:
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         config = uvicorn.Config(
-            self, host="127.0.0.1", port=self.port, log_config=None, access_log=False, lifespan="off"
+            self,
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())

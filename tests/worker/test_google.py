@@ -263,3 +263,33 @@ async def test_a_user_pushed_while_the_pass_runs_is_not_removed(
         result = await google_service.run_sync(pool, runtime, tenant.id, directory_id, groups=False)
     assert result.ok and result.counts["users_removed"] == 0
     assert late["id"] in await user_rows(pool, tenant.id, directory_id)
+
+
+async def test_invalid_settings_are_recorded_as_the_sync_error(
+    pool: asyncpg.Pool, tenant: TenantFixture, sim: GoogleSimulator, settings: Settings
+) -> None:
+    directory_id = await google_directory(pool, tenant.id, sim, users_reconcile_minutes="often")
+    async with google_service.open_runtime(settings) as runtime:
+        result = await google_service.sync_directory(pool, runtime, settings, tenant.id, directory_id)
+    assert result is not None and not result.ok
+    async with pool.acquire() as conn:
+        state = await google_service.get_status(conn, tenant.id, directory_id)
+    assert state.phase == "failed" and "users_reconcile_minutes" in (state.last_error or "")
+
+
+async def test_a_refused_key_is_recorded_as_the_sync_error(
+    pool: asyncpg.Pool, tenant: TenantFixture, sim: GoogleSimulator, settings: Settings
+) -> None:
+    from tests.factories import make_directory
+    from tests.google_sim._data import service_account_key
+
+    credentials = sim.credentials()
+    credentials["service_account_key"] = service_account_key(
+        sim.token_uri, index=1
+    )  # not the key Google knows
+    directory, _ = await make_directory(
+        pool, tenant.id, provider="google", settings={"api_base_url": sim.base_url}, credentials=credentials
+    )
+    async with google_service.open_runtime(settings) as runtime:
+        result = await google_service.run_sync(pool, runtime, tenant.id, directory.id)
+    assert not result.ok and "invalid_grant" in (result.error or "")

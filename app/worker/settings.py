@@ -7,12 +7,13 @@ from typing import Any
 import structlog
 from arq.connections import RedisSettings
 from arq.cron import cron
-from arq.worker import Worker
+from arq.worker import Worker, func
 
 from app.db import create_pool
 from app.kafka import start_relay
 from app.settings import Settings, SettingsError
 from app.worker.directory import directory_purge
+from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
 
 log = structlog.get_logger()
 
@@ -25,8 +26,17 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping, directory_purge]
-CRON_JOBS: list[Any] = [cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True)]
+FUNCTIONS: list[Any] = [
+    system_ping,
+    directory_purge,
+    func(google_sync, timeout=3600),
+    google_channels,
+    google_channels_stop,
+]
+CRON_JOBS: list[Any] = [
+    cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True),
+    cron(google_tick, second=0, unique=True),
+]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

@@ -60,6 +60,15 @@ from .page_directory_out import PageDirectoryOut
 from .page_directory_user import PageDirectoryUser
 from .page_tenant import PageTenant
 from .problem import Problem
+from .push_outcome import PushOutcome
+from .push_outcome_status import PushOutcomeStatus
+from .receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
+from .sync_status import SyncStatus
+from .sync_status_counts import SyncStatusCounts
+from .sync_status_kind_type_1 import SyncStatusKindType1
+from .sync_status_kind_type_2_type_1 import SyncStatusKindType2Type1
+from .sync_status_kind_type_3_type_1 import SyncStatusKindType3Type1
+from .sync_status_phase import SyncStatusPhase
 from .tenant import Tenant
 from .tenant_create import TenantCreate
 from .tenant_created import TenantCreated
@@ -134,6 +143,15 @@ __all__ = (
     "PageDirectoryUser",
     "PageTenant",
     "Problem",
+    "PushOutcome",
+    "PushOutcomeStatus",
+    "ReceiveGooglePushXGoogResourceState",
+    "SyncStatus",
+    "SyncStatusCounts",
+    "SyncStatusKindType1",
+    "SyncStatusKindType2Type1",
+    "SyncStatusKindType3Type1",
+    "SyncStatusPhase",
     "Tenant",
     "TenantCreate",
     "TenantCreated",

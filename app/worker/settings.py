@@ -10,6 +10,7 @@ from arq.cron import cron
 from arq.worker import Worker, func
 
 from app.db import create_pool
+from app.kafka import start_relay
 from app.settings import Settings, SettingsError
 from app.worker.directory import directory_purge
 from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
@@ -47,9 +48,13 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["pool"] = await create_pool(settings)
+        ctx["kafka_relay"] = await start_relay(settings)  # None unless Kafka is configured
         log.info("worker_started")
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        relay = ctx.get("kafka_relay")
+        if relay is not None:
+            await relay.stop()
         pool = ctx.get("pool")
         if pool is not None:
             await pool.close()

@@ -21,6 +21,8 @@ from app.api.deps import provide_conn, provide_settings, provide_tenant_id
 from app.api.health import healthz, readyz
 from app.api.middleware import request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS
+from app.api.scim import scim_router
+from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
 from app.db import create_pool
 from app.settings import Settings, SettingsError
@@ -32,7 +34,7 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController]
+V1_CONTROLLERS: list[type] = [TenantController, ScimRequestController]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -47,6 +49,11 @@ def openapi_config() -> OpenAPIConfig:
                 "apiKey": SecurityScheme(
                     type="http", scheme="bearer", description="A tenant API key (dsk_...)"
                 ),
+                "scimToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A directory's SCIM token (Basic: token as password)",
+                ),
                 "operatorToken": SecurityScheme(
                     type="http", scheme="bearer", description="The operator token (DIRSYNC_OPERATOR_TOKEN)"
                 ),
@@ -56,6 +63,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="tenant", description="The calling tenant and its API keys"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
+            Tag(name="scim", description="SCIM 2.0 service provider per directory (RFC 7643/7644)"),
         ],
     )
 
@@ -84,7 +92,7 @@ def create_app(settings: Settings) -> Litestar:
         security=[{"apiKey": []}],
     )
     return Litestar(
-        route_handlers=[healthz, readyz, AdminTenantController, v1, PrometheusController],
+        route_handlers=[healthz, readyz, AdminTenantController, v1, scim_router(), PrometheusController],
         dependencies={
             "conn": Provide(provide_conn),
             "settings": Provide(provide_settings, sync_to_thread=False),

@@ -64,6 +64,14 @@ class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     allow_http: bool = False
 
 
+class ScimSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    request_log_enabled: bool = True
+    request_log_retention_hours: Annotated[int, msgspec.Meta(ge=1)] = 72
+    # Bodies larger than this are logged as a size marker only.
+    request_log_max_body_bytes: Annotated[int, msgspec.Meta(ge=0)] = 64 * 1024
+    max_results: Annotated[int, msgspec.Meta(ge=1)] = 1000
+
+
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     env: Literal["dev", "test", "prod"] = "prod"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -77,6 +85,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     http: HttpSettings = msgspec.field(default_factory=HttpSettings)
     crypto: CryptoSettings = msgspec.field(default_factory=CryptoSettings)
     delivery: DeliverySettings = msgspec.field(default_factory=DeliverySettings)
+    scim: ScimSettings = msgspec.field(default_factory=ScimSettings)
 
     @property
     def json_logs(self) -> bool:

@@ -89,9 +89,17 @@ async def _tenants(settings: Settings, args: argparse.Namespace) -> None:
     _print_json(await _with_conn(settings, run))
 
 
+def _require_services(settings: Settings) -> None:
+    if not settings.database.url:
+        raise SettingsError("DIRSYNC_DATABASE_URL is required (or run `dirsync dev`)")
+    if not settings.redis.url:
+        raise SettingsError("DIRSYNC_REDIS_URL is required (or run `dirsync dev`)")
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    _require_services(settings)
     from app.logging import configure_logging
     from app.main import create_app
 
@@ -110,6 +118,7 @@ def _worker(settings: Settings) -> None:
     from app.logging import configure_logging
     from app.worker import make_worker
 
+    _require_services(settings)
     configure_logging(json=settings.json_logs, level=settings.log_level)
     make_worker(settings).run()
 

@@ -101,7 +101,10 @@ async def _serve_all(settings: Settings, ready: asyncio.Event | None = None) -> 
             ready.set()
         await serve_task
     finally:
-        await worker.close()
+        try:
+            await worker.close()
+        except Exception as exc:  # shutting down anyway; say why rather than print a traceback
+            log.warning("worker_close_failed", error=str(exc))
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
@@ -121,17 +124,28 @@ async def _run(settings: Settings, port: int | None) -> None:
         finally:
             await conn.close()
         demo = await _demo_tenant(settings.database.url or "", data_dir / "demo_tenant.json")
-        base = settings.base_url()
-        print("\n".join(["", "dirsync is running", *(f"  {n}" for n in services.notes)]))
-        print(f"  API base URL:  {base}/v1")
-        print(f"  API docs:      {base}/docs")
-        print(f"  Demo tenant:   {demo.tenant_id}")
-        print(f"  Demo API key:  {demo.api_key}")
-        print(f"  Try:           curl -H 'Authorization: Bearer {demo.api_key}' {base}/v1/tenant")
-        print(f"  Operator token in {data_dir / 'operator_token'}; Ctrl-C stops everything.\n", flush=True)
-        await _serve_all(settings)
+        ready = asyncio.Event()
+        serving = asyncio.create_task(_serve_all(settings, ready))
+        ready_wait = asyncio.create_task(ready.wait())
+        await asyncio.wait({serving, ready_wait}, return_when=asyncio.FIRST_COMPLETED)
+        if ready.is_set():
+            _print_banner(settings, services, demo, data_dir)
+        else:
+            ready_wait.cancel()
+        await serving
     finally:
         services.stop()
+
+
+def _print_banner(settings: Settings, services: LocalServices, demo: DemoTenant, data_dir: Path) -> None:
+    base = settings.base_url()
+    print("\n".join(["", "dirsync is running", *(f"  {n}" for n in services.notes)]))
+    print(f"  API base URL:  {base}/v1")
+    print(f"  API docs:      {base}/docs")
+    print(f"  Demo tenant:   {demo.tenant_id}")
+    print(f"  Demo API key:  {demo.api_key}")
+    print(f"  Try:           curl -H 'Authorization: Bearer {demo.api_key}' {base}/v1/tenant")
+    print(f"  Operator token in {data_dir / 'operator_token'}; Ctrl-C stops everything.\n", flush=True)
 
 
 def run_dev(settings: Settings, port: int | None = None) -> int:

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from contextlib import asynccontextmanager
 
+import msgspec
 from arq.connections import ArqRedis
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme, Tag
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
+from litestar.plugins.prometheus import PrometheusConfig
+from litestar.routes import HTTPRoute
+from litestar.types import ControllerRouterHandler
 from redis.asyncio import ConnectionPool
 
 from app import __version__
 from app.api.admin import AdminTenantController
-from app.api.deps import provide_conn, provide_settings, provide_tenant_id
+from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
 from app.api.health import healthz, readyz
-from app.api.middleware import request_context_middleware
-from app.api.problems import EXCEPTION_HANDLERS
-from app.api.scim import scim_router
+from app.api.metrics import metrics
+from app.api.middleware import options_allow_middleware, request_context_middleware
+from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
+from app.api.scim import document_scim_errors, scim_router
 from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
 from app.db import create_pool
@@ -68,7 +72,11 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(
+    settings: Settings, *, extra_route_handlers: Sequence[ControllerRouterHandler] = ()
+) -> Litestar:
+    """Build the app; ``extra_route_handlers`` lets tests mount probes (e.g. a route that crashes)."""
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         if not settings.database.url:
@@ -91,8 +99,16 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={"tenant_id": Provide(provide_tenant_id)},
         security=[{"apiKey": []}],
     )
-    return Litestar(
-        route_handlers=[healthz, readyz, AdminTenantController, v1, scim_router(), PrometheusController],
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            AdminTenantController,
+            v1,
+            scim_router(),
+            metrics,
+            *extra_route_handlers,
+        ],
         dependencies={
             "conn": Provide(provide_conn),
             "settings": Provide(provide_settings, sync_to_thread=False),
@@ -100,6 +116,8 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             request_context_middleware,
+            connection_middleware,
+            options_allow_middleware,
             PrometheusConfig(
                 app_name="dirsync",
                 prefix="dirsync",
@@ -114,6 +132,54 @@ def create_app(settings: Settings) -> Litestar:
         state=_initial_state(settings),
         debug=False,
     )
+    document_problems(app)
+    document_scim_errors(app)
+    forbid_unknown_fields_in_schema(app)
+    return app
+
+
+def _struct_classes(base: type[msgspec.Struct]) -> Iterator[type[msgspec.Struct]]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _struct_classes(cls)
+
+
+def forbid_unknown_fields_in_schema(app: Litestar) -> None:
+    """Mark request Structs that refuse unknown fields with ``additionalProperties: false``.
+
+    Litestar leaves them open, so generated clients and fuzzers would send extras we reject.
+    """
+    strict = {
+        cls.__name__ for cls in _struct_classes(msgspec.Struct) if cls.__struct_config__.forbid_unknown_fields
+    }
+    components = app.openapi_schema.components
+    for name, schema in (components.schemas or {}).items():
+        if name in strict and isinstance(schema, Schema):
+            schema.additional_properties = False
+
+
+def document_problems(app: Litestar) -> None:
+    """Describe every REST error response as problem details in the OpenAPI document.
+
+    Litestar documents validation errors with its own exception shape; ours is RFC 9457, so each
+    handler gets explicit responses (handler-declared ones win). SCIM routes document their own.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(("/scim", "/docs")):
+            continue
+        for handler in route.route_handlers:
+            codes = {400: "Invalid request (body, query or path)", 500: "Internal error (no internals shown)"}
+            if handler.resolve_security():
+                codes[401] = "Missing, malformed, unknown or revoked credentials"
+            if "{" in route.path:
+                codes[404] = "No such resource for this tenant"
+            if handler.http_methods & {"POST", "PUT", "PATCH"}:
+                codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
+            problems = {
+                code: ResponseSpec(data_container=Problem, media_type=PROBLEM_MEDIA_TYPE, description=text)
+                for code, text in codes.items()
+            }
+            handler.responses = {**problems, **(handler.responses or {})}
 
 
 def _initial_state(settings: Settings) -> State:

@@ -50,7 +50,6 @@ class KafkaSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class HttpSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
-    public_base_url: str | None = None
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 5 * 1024 * 1024
 
 
@@ -130,6 +129,17 @@ def _place(key: str) -> tuple[str, ...]:
     raise SettingsError(f"{ENV_PREFIX}{key.upper()} is not a dirsync setting (see docs/operating.md)")
 
 
+def is_setting_variable(name: str) -> bool:
+    """Whether ``name`` is a ``DIRSYNC_*`` variable that sets a field of Settings."""
+    if not name.startswith(ENV_PREFIX):
+        return False
+    try:
+        _place(name[len(ENV_PREFIX) :].lower())
+    except SettingsError:
+        return False
+    return True
+
+
 def parse_encryption_keys(raw: str) -> list[tuple[str, bytes]]:
     keys: list[tuple[str, bytes]] = []
     for item in filter(None, (part.strip() for part in raw.split(","))):
@@ -184,3 +194,50 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raise SettingsError(f"{variable or 'settings'}: {detail}") from None
     settings.encryption_keys()  # validate eagerly
     return settings
+
+
+DESCRIPTIONS: dict[str, str] = {
+    "env": "`dev`, `test` or `prod`; `dev` turns on console logs",
+    "log_level": "`debug`, `info`, `warning` or `error`",
+    "log_format": "`console` or `json` (default: json in prod, console otherwise)",
+    "operator_token": "bearer token for the operator API (`/admin/...`); unset disables it",
+    "public_base_url": "externally visible base URL, used in SCIM base URLs and links",
+    "data_dir": "where `dirsync dev` keeps embedded Postgres/Redis data and dev secrets",
+    "database.url": "PostgreSQL URL (`postgresql://user:pass@host/db`); required except for `dirsync dev`",
+    "database.pool_min_size": "minimum pooled connections per process",
+    "database.pool_max_size": "maximum pooled connections per process",
+    "redis.url": "Redis URL for jobs and locks (`redis://host:6379/0`); required except for `dirsync dev`",
+    "kafka.bootstrap_servers": "enables the Kafka firehose when set (`host:9092,host2:9092`)",
+    "kafka.topic": "topic for all events (or the prefix with `topic_per_tenant`)",
+    "kafka.topic_per_tenant": "one topic per tenant (`<topic>.<tenant_id>`)",
+    "kafka.partitions": "partitions when the relay creates a topic",
+    "kafka.replication_factor": "replication factor when the relay creates a topic",
+    "kafka.enable_idempotence": "use the idempotent producer (needs broker support)",
+    "kafka.security_protocol": "`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`",
+    "kafka.sasl_mechanism": "SASL mechanism, e.g. `PLAIN`, `SCRAM-SHA-512`",
+    "kafka.sasl_username": "SASL username",
+    "kafka.sasl_password": "SASL password",
+    "http.host": "interface `dirsync serve` binds",
+    "http.port": "port `dirsync serve` binds",
+    "http.max_body_bytes": "largest accepted request body; larger gets 413",
+    "crypto.keys": "`key_id:base64(32 bytes)` list, comma-separated; the first encrypts, all decrypt",
+    "delivery.allow_loopback": "allow webhook targets on loopback addresses (dev and tests only)",
+    "delivery.allow_http": "allow plain-http webhook targets (https only by default)",
+}
+
+
+def settings_reference() -> str:
+    """The settings table of docs/operating.md, generated from the Struct."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+
+    def walk(struct: type[msgspec.Struct], prefix: tuple[str, ...]) -> None:
+        for field in msgspec.structs.fields(struct):
+            path = (*prefix, field.name)
+            if field.name in _GROUPS and not prefix:
+                walk(_GROUPS[field.name], path)
+                continue
+            default = "" if field.default in (msgspec.NODEFAULT, None) else f"`{field.default}`"
+            rows.append(f"| `{env_name(path)}` | {default} | {DESCRIPTIONS['.'.join(path)]} |")
+
+    walk(Settings, ())
+    return "\n".join(rows) + "\n"

@@ -102,12 +102,12 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 class LiveServer:
     """The real app behind a real uvicorn server on a loopback port, on the test event loop."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **app_options: Any) -> None:
         self.settings = settings
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(settings),
+            create_app(settings, **app_options),
             host="127.0.0.1",
             port=self.port,
             log_config=None,
@@ -169,3 +169,18 @@ async def tenant(pool: asyncpg.Pool) -> TenantFixture:
 @pytest.fixture
 def operator_headers() -> dict[str, Any]:
     return {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+
+
+async def eventually(predicate: Any, *, timeout: float = 10.0, interval: float = 0.01) -> Any:
+    """Wait until ``predicate()`` (sync or async) is truthy; fail with a clear message at the deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)

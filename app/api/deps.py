@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app.db import Connection, Pool
+
+if TYPE_CHECKING:
+    from asyncpg import Record
+    from asyncpg.pool import PoolConnectionProxy
 from app.errors import Unauthenticated
 from app.services import tenant as tenant_service
 from app.settings import Settings
@@ -21,10 +25,48 @@ TenantId = NamedDependency[str]
 SettingsDep = NamedDependency[Settings]
 
 
-async def provide_conn(state: State) -> AsyncGenerator[Connection, None]:
-    pool: Pool = state.pool
-    async with pool.acquire() as conn:
-        yield conn
+_HOLDER_KEY = "db_connection"
+
+
+class _ConnectionHolder:
+    """One pooled connection per request, acquired on first use, released by the middleware."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.conn: PoolConnectionProxy[Record] | None = None
+
+    async def get(self) -> Connection:
+        if self.conn is None:
+            self.conn = await self.pool.acquire()
+        return self.conn
+
+    async def release(self) -> None:
+        if self.conn is not None:
+            conn, self.conn = self.conn, None
+            await self.pool.release(conn)
+
+
+def connection_middleware(app: ASGIApp) -> ASGIApp:
+    """Release the request's connection however the request ends.
+
+    A generator dependency is not cleaned up when a sibling dependency (authentication) raises,
+    which leaked a pool connection on every 401; releasing here cannot be skipped.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        holder = _ConnectionHolder(scope["litestar_app"].state.pool)
+        scope.setdefault("state", {})[_HOLDER_KEY] = holder
+        try:
+            await app(scope, receive, send)
+        finally:
+            await holder.release()
+
+    return middleware
+
+
+async def provide_conn(request: Request[Any, Any, Any]) -> Connection:
+    holder: _ConnectionHolder = request.scope["state"][_HOLDER_KEY]
+    return await holder.get()
 
 
 def provide_settings(state: State) -> Settings:

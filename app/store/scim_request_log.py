@@ -100,7 +100,10 @@ async def directory_exists(conn: Connection, tenant_id: str, directory_id: str) 
 
 
 async def prune_requests(conn: Connection, *, older_than: datetime, batch: int = 10_000) -> int:
-    """Delete entries older than ``older_than`` across all tenants (the retention job), in batches."""
+    """Delete entries older than ``older_than``, in batches.
+
+    Unscoped by design: cross-tenant maintenance (the retention job).
+    """
     deleted = 0
     while True:
         result = await conn.execute(

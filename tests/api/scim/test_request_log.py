@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -19,9 +21,7 @@ async def test_requests_are_logged_with_secrets_redacted(scim: Scim, http: httpx
     )
     await http.get(f"/scim/v2/{scim.directory_id}/Users", headers={"Authorization": "Bearer wrong-token"})
     await scim.get("/Users?filter=userName+zz+1")
-    url = f"/v1/directories/{scim.directory_id}/scim_requests"
-    page = (await http.get(url, headers=scim.tenant.headers)).json()
-    entries = page["data"]
+    entries = await wait_for_entries(http, scim, 4)
     assert [(e["method"], e["status"]) for e in entries] == [
         ("GET", 400),
         ("GET", 401),
@@ -46,6 +46,7 @@ async def test_requests_are_logged_with_secrets_redacted(scim: Scim, http: httpx
 async def test_log_paging_and_tenant_scoping(scim: Scim, http: httpx.AsyncClient, pool: Any) -> None:
     for _ in range(5):
         await scim.get("/ServiceProviderConfig")
+    await wait_for_entries(http, scim, 5)
     url = f"/v1/directories/{scim.directory_id}/scim_requests"
     seen: list[str] = []
     cursor = None
@@ -66,6 +67,7 @@ async def test_prune_job_removes_old_entries(scim: Scim, pool: Any, settings: An
     from app.worker.scim import scim_prune_request_log
 
     await scim.get("/ServiceProviderConfig")
+    await wait_for_entries(scim.http, scim, 1)
     async with pool.acquire() as conn:
         await conn.execute(
             "UPDATE scim_request_log SET created_at = now() - interval '1 year' WHERE tenant_id = $1",
@@ -77,3 +79,14 @@ async def test_prune_job_removes_old_entries(scim: Scim, pool: Any, settings: An
         await scim.http.get(f"/v1/directories/{scim.directory_id}/scim_requests", headers=scim.tenant.headers)
     ).json()
     assert page["data"] == []
+
+
+async def wait_for_entries(http: httpx.AsyncClient, scim: Scim, count: int) -> list[dict[str, Any]]:
+    """The log is written just after the response is sent: wait for it, with a deadline."""
+    url = f"/v1/directories/{scim.directory_id}/scim_requests"
+    deadline = time.monotonic() + 10
+    while True:
+        entries: list[dict[str, Any]] = (await http.get(url, headers=scim.tenant.headers)).json()["data"]
+        if len(entries) >= count or time.monotonic() > deadline:
+            return entries
+        await asyncio.sleep(0.02)

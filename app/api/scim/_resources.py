@@ -53,10 +53,10 @@ def list_query(
     )
 
 
-def _etag_headers(resource: dict[str, Any], location: bool = False) -> dict[str, str]:
-    headers = {"ETag": resource["meta"]["version"]}
+def _etag_headers(row: dict[str, Any], location: str | None = None) -> dict[str, str]:
+    headers = {"ETag": mapping.etag(row["version"])}
     if location:
-        headers["Location"] = resource["meta"]["location"]
+        headers["Location"] = location
     return headers
 
 
@@ -67,6 +67,9 @@ def _not_modified(request: Request[Any, Any, Any], row: dict[str, Any]) -> bool:
 
 class UsersController(Controller):
     path = "/Users"
+
+    def _location(self, settings: Settings, auth: DirectoryAuth, row: dict[str, Any]) -> str:
+        return f"{base_url(settings, auth)}/Users/{row['id']}"
 
     async def _render(
         self, conn: Conn, auth: DirectoryAuth, settings: Settings, row: dict[str, Any], projection: Projection
@@ -118,7 +121,7 @@ class UsersController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 201, _etag_headers(resource, location=True))
+        return scim_response(resource, 201, _etag_headers(row, self._location(settings, scim_auth, row)))
 
     @get("/{user_id:str}", summary="Read a user", operation_id="scim_get_user")
     async def get_user(
@@ -137,7 +140,7 @@ class UsersController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @put("/{user_id:str}", summary="Replace a user", operation_id="scim_replace_user")
     async def replace_user(
@@ -155,7 +158,7 @@ class UsersController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @patch("/{user_id:str}", summary="Patch a user", operation_id="scim_patch_user")
     async def patch_user(
@@ -173,7 +176,7 @@ class UsersController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @delete("/{user_id:str}", summary="Delete a user", operation_id="scim_delete_user", status_code=204)
     async def delete_user(
@@ -184,6 +187,9 @@ class UsersController(Controller):
 
 class GroupsController(Controller):
     path = "/Groups"
+
+    def _location(self, settings: Settings, auth: DirectoryAuth, row: dict[str, Any]) -> str:
+        return f"{base_url(settings, auth)}/Groups/{row['id']}"
 
     async def _render(
         self, conn: Conn, auth: DirectoryAuth, settings: Settings, row: dict[str, Any], projection: Projection
@@ -235,7 +241,7 @@ class GroupsController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 201, _etag_headers(resource, location=True))
+        return scim_response(resource, 201, _etag_headers(row, self._location(settings, scim_auth, row)))
 
     @get("/{group_id:str}", summary="Read a group", operation_id="scim_get_group")
     async def get_group(
@@ -254,7 +260,7 @@ class GroupsController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @put("/{group_id:str}", summary="Replace a group", operation_id="scim_replace_group")
     async def replace_group(
@@ -274,7 +280,7 @@ class GroupsController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @patch(
         "/{group_id:str}",
@@ -301,7 +307,7 @@ class GroupsController(Controller):
         resource = await self._render(
             conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 200, _etag_headers(resource))
+        return scim_response(resource, 200, _etag_headers(row))
 
     @delete("/{group_id:str}", summary="Delete a group", operation_id="scim_delete_group", status_code=204)
     async def delete_group(

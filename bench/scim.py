@@ -71,7 +71,8 @@ async def bulk_users(database_url: str, tenant_id: str, directory_id: str, start
             """
             INSERT INTO directory_users (tenant_id, directory_id, id, external_id, username, emails,
                                          first_name, last_name, state)
-            SELECT $1, $2, 'du_bulk' || lpad(n::text, 8, '0'), 'ext-bulk-' || n, 'bulk' || n || '@example.com',
+            SELECT $1, $2, 'du_bulk' || lpad(n::text, 8, '0'), 'ext-bulk-' || n,
+                   'bulk' || n || '@example.com',
                    jsonb_build_array(jsonb_build_object('value', 'bulk' || n || '@example.com',
                                                         'type', 'work', 'primary', true)),
                    'Bulk', 'User ' || n, 'active'

@@ -14,7 +14,7 @@ import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.scim._auth import AUTH_STATE_KEY
-from app.db import Pool
+from app.db import Connection, Pool
 from app.ids import new_id
 from app.settings import Settings
 from app.store import scim_request_log as log_store
@@ -99,54 +99,65 @@ def scim_request_log_middleware(app: ASGIApp) -> ASGIApp:
         finally:
             latency = (time.perf_counter() - started) * 1000
             try:
-                await _record(
-                    scope, state.pool, status, latency, request_chunks, response_chunks, sizes, limit
-                )
+                entry = _entry(scope, status, latency, request_chunks, response_chunks, sizes, limit)
+                if entry is not None:
+                    await _write(scope, state.pool, *entry)
             except Exception as exc:  # the log must never break or fail a request
                 log.warning("scim_request_log_failed", error=type(exc).__name__)
 
     return middleware
 
 
-async def _record(
+def _entry(
     scope: Scope,
-    pool: Pool,
     status: int,
     latency: float,
     request_chunks: list[bytes],
     response_chunks: list[bytes],
     sizes: list[int],
     limit: int,
-) -> None:
+) -> tuple[str | None, log_store.ScimRequestInsert] | None:
     path: str = scope["path"]
     auth = scope.get("state", {}).get(AUTH_STATE_KEY)
     directory_id = auth.directory_id if auth is not None else _directory_id(path)
     if directory_id is None:
-        return
+        return None
     headers = dict(scope.get("headers", []))
     user_agent = headers.get(b"user-agent", b"").decode("latin-1")[:512] or None
-    request_body = b"".join(request_chunks) if sizes[0] <= limit else b"x" * (limit + 1)
-    response_body = b"".join(response_chunks) if sizes[1] <= limit else b"x" * (limit + 1)
+    too_big = {"truncated": True}
+    entry = log_store.ScimRequestInsert(
+        id=new_id("scr"),
+        directory_id=directory_id,
+        method=str(scope.get("method", "")),
+        path=path,
+        query=scope.get("query_string", b"").decode("latin-1")[:2048],
+        status=status,
+        latency_ms=round(latency, 3),
+        user_agent=user_agent,
+        request_body=_body(b"".join(request_chunks), limit)
+        if sizes[0] <= limit
+        else {**too_big, "bytes": sizes[0]},
+        response_body=_body(b"".join(response_chunks), limit)
+        if sizes[1] <= limit
+        else {**too_big, "bytes": sizes[1]},
+    )
+    return (auth.tenant_id if auth is not None else None), entry
+
+
+async def _write(scope: Scope, pool: Pool, tenant_id: str | None, entry: log_store.ScimRequestInsert) -> None:
+    # Reuse the request's own connection (app.api.deps.connection_middleware releases it after
+    # us): taking a second one from the pool while holding the first deadlocks under load.
+    holder = scope.get("state", {}).get("db_connection")
+    if holder is not None:
+        await _insert(await holder.get(), tenant_id, entry)
+        return
     async with pool.acquire() as conn:
-        tenant_id = (
-            auth.tenant_id if auth is not None else await log_store.directory_tenant(conn, directory_id)
-        )
+        await _insert(conn, tenant_id, entry)
+
+
+async def _insert(conn: Connection, tenant_id: str | None, entry: log_store.ScimRequestInsert) -> None:
+    if tenant_id is None:
+        tenant_id = await log_store.directory_tenant(conn, entry.directory_id)
         if tenant_id is None:
             return  # not a directory: nobody to show this to
-        entry = log_store.ScimRequestInsert(
-            id=new_id("scr"),
-            directory_id=directory_id,
-            method=str(scope.get("method", "")),
-            path=path,
-            query=scope.get("query_string", b"").decode("latin-1")[:2048],
-            status=status,
-            latency_ms=round(latency, 3),
-            user_agent=user_agent,
-            request_body=_body(request_body, limit)
-            if sizes[0] <= limit
-            else {"truncated": True, "bytes": sizes[0]},
-            response_body=_body(response_body, limit)
-            if sizes[1] <= limit
-            else {"truncated": True, "bytes": sizes[1]},
-        )
-        await log_store.insert_requests(conn, tenant_id, [entry])
+    await log_store.insert_requests(conn, tenant_id, [entry])

@@ -176,7 +176,12 @@ def document_problems(app: Litestar) -> None:
             if handler.http_methods & {"POST", "PUT", "PATCH"}:
                 codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
             problems = {
-                code: ResponseSpec(data_container=Problem, media_type=PROBLEM_MEDIA_TYPE, description=text)
+                code: ResponseSpec(
+                    data_container=Problem,
+                    media_type=PROBLEM_MEDIA_TYPE,
+                    description=text,
+                    generate_examples=False,
+                )
                 for code, text in codes.items()
             }
             handler.responses = {**problems, **(handler.responses or {})}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -65,6 +66,14 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return error_response(status, detail or None, scim_type, _CHALLENGE if status == 401 else None)
 
 
+def data_error_handler(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[bytes]:
+    """Values Postgres cannot store (a NUL in text) are the client's error."""
+    log.info("scim_request_invalid_data", error=type(exc).__name__)
+    return error_response(
+        400, "a value in the request cannot be stored (for example a NUL character)", "invalidValue"
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     log.error("scim_request_crashed", exc_info=exc)
     return error_response(500, "internal error")
@@ -74,5 +83,6 @@ SCIM_EXCEPTION_HANDLERS: dict[Any, Any] = {
     ScimError: scim_error_handler,
     errors.DirsyncError: domain_error_handler,
     HTTPException: http_error_handler,
+    asyncpg.DataError: data_error_handler,
     Exception: internal_error_handler,
 }

@@ -95,3 +95,7 @@ async def test_bad_bodies_and_parameters_are_scim_errors(scim: Scim, http: httpx
     assert_error(
         await scim.patch(f"/Users/{user['id']}", {"Operations": [{"op": "jump"}]}), 400, "invalidSyntax"
     )
+
+
+async def test_values_postgres_cannot_store_are_invalid_value(scim: Scim) -> None:
+    assert_error(await scim.post("/Users", {"userName": "nul\u0000byte"}), 400, "invalidValue")

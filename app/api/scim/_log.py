@@ -6,6 +6,7 @@ attributes, including PATCH operations on a ``password`` path, are replaced by a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.scim._auth import AUTH_STATE_KEY
-from app.db import Connection, Pool
+from app.db import Pool
 from app.ids import new_id
 from app.settings import Settings
 from app.store import scim_request_log as log_store
@@ -144,20 +145,53 @@ def _entry(
     return (auth.tenant_id if auth is not None else None), entry
 
 
+class _Writer:
+    """Batches log entries off the request path: one ``executemany`` per flush, every ~50 ms.
+
+    Entries still buffered when the process is killed are lost (at most one flush interval).
+    """
+
+    interval = 0.05
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.pending: list[tuple[str | None, log_store.ScimRequestInsert]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, tenant_id: str | None, entry: log_store.ScimRequestInsert) -> None:
+        self.pending.append((tenant_id, entry))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self.pending:
+            await asyncio.sleep(self.interval)
+            batch, self.pending = self.pending, []
+            try:
+                await self._flush(batch)
+            except Exception as exc:  # the log must never break requests
+                log.warning("scim_request_log_failed", error=type(exc).__name__, entries=len(batch))
+
+    async def _flush(self, batch: list[tuple[str | None, log_store.ScimRequestInsert]]) -> None:
+        by_tenant: dict[str, list[log_store.ScimRequestInsert]] = {}
+        async with self.pool.acquire() as conn:
+            for tenant_id, entry in batch:
+                if tenant_id is None:
+                    tenant_id = await log_store.directory_tenant(conn, entry.directory_id)
+                    if tenant_id is None:
+                        continue  # not a directory: nobody to show this to
+                by_tenant.setdefault(tenant_id, []).append(entry)
+            for tenant_id, entries in by_tenant.items():
+                await log_store.insert_requests(conn, tenant_id, entries)
+
+
+_WRITER_KEY = "scim_request_log_writer"
+
+
 async def _write(scope: Scope, pool: Pool, tenant_id: str | None, entry: log_store.ScimRequestInsert) -> None:
-    # Reuse the request's own connection (app.api.deps.connection_middleware releases it after
-    # us): taking a second one from the pool while holding the first deadlocks under load.
-    holder = scope.get("state", {}).get("db_connection")
-    if holder is not None:
-        await _insert(await holder.get(), tenant_id, entry)
-        return
-    async with pool.acquire() as conn:
-        await _insert(conn, tenant_id, entry)
-
-
-async def _insert(conn: Connection, tenant_id: str | None, entry: log_store.ScimRequestInsert) -> None:
-    if tenant_id is None:
-        tenant_id = await log_store.directory_tenant(conn, entry.directory_id)
-        if tenant_id is None:
-            return  # not a directory: nobody to show this to
-    await log_store.insert_requests(conn, tenant_id, [entry])
+    state = scope["litestar_app"].state
+    writer: _Writer | None = state.get(_WRITER_KEY)
+    if writer is None or writer.pool is not pool:
+        writer = _Writer(pool)
+        state[_WRITER_KEY] = writer
+    writer.add(tenant_id, entry)

@@ -128,13 +128,29 @@ async def _check_user_unique(conn: Connection, auth: DirectoryAuth, upsert: Any,
         raise ScimError(409, f"another user in this directory already has this {clash}", "uniqueness")
 
 
+async def _locked_user(conn: Connection, auth: DirectoryAuth, user_id: str) -> dict[str, Any]:
+    row = await store.lock_user_with_groups(conn, auth.tenant_id, auth.directory_id, user_id)
+    if row is None:
+        raise ScimError(404, f"User {user_id} not found")
+    return row
+
+
+async def _after_write(conn: Connection, auth: DirectoryAuth, user_id: str, groups: Any) -> dict[str, Any]:
+    # Read back after COMMIT: the store holds the directory's row lock until then, so reading
+    # inside the transaction would hold every other writer of the directory a round trip longer.
+    row = await get_user(conn, auth, user_id)
+    row["groups"] = groups  # a user write never changes its groups
+    return row
+
+
 async def create_user(conn: Connection, auth: DirectoryAuth, body: dict[str, Any]) -> dict[str, Any]:
+    """The created user row, with ``groups`` (none yet)."""
     user_id = new_id("du")
     upsert = mapping.user_from_scim(mapping.canonicalize(body, "User"), user_id=user_id)
     async with conn.transaction():
         await _check_user_unique(conn, auth, upsert, user_id)
         await _apply(conn, auth, [upsert])
-        return await get_user(conn, auth, user_id)
+    return await _after_write(conn, auth, user_id, [])
 
 
 async def replace_user(
@@ -144,12 +160,12 @@ async def replace_user(
     if resource.get("id") not in (None, user_id):
         raise ScimError(400, "id in the body does not match the URL", "mutability")
     async with conn.transaction():
-        row = await get_user(conn, auth, user_id, for_update=True)
+        row = await _locked_user(conn, auth, user_id)
         check_version(row, if_match)
         upsert = mapping.user_from_scim(resource, user_id=user_id, current_state=row["state"])
         await _check_user_unique(conn, auth, upsert, user_id)
         await _apply(conn, auth, [upsert])
-        return await get_user(conn, auth, user_id)
+    return await _after_write(conn, auth, user_id, row["groups"])
 
 
 async def patch_user(
@@ -157,7 +173,7 @@ async def patch_user(
 ) -> dict[str, Any]:
     operations = parse_patch(body)
     async with conn.transaction():
-        row = await get_user(conn, auth, user_id, for_update=True)
+        row = await _locked_user(conn, auth, user_id)
         check_version(row, if_match)
         current = mapping.user_to_scim(row, "", None)
         current.pop("meta", None)
@@ -166,7 +182,7 @@ async def patch_user(
         if upsert.username.lower() != row["username"].lower() or upsert.external_id != row["external_id"]:
             await _check_user_unique(conn, auth, upsert, user_id)
         await _apply(conn, auth, [upsert])
-        return await get_user(conn, auth, user_id)
+    return await _after_write(conn, auth, user_id, row["groups"])
 
 
 async def delete_user(conn: Connection, auth: DirectoryAuth, user_id: str, if_match: str | None) -> None:
@@ -237,7 +253,7 @@ async def create_group(conn: Connection, auth: DirectoryAuth, body: dict[str, An
     async with conn.transaction():
         await _check_group_unique(conn, auth, upsert.external_id, group_id)
         await _apply(conn, auth, changes)
-        return await get_group(conn, auth, group_id)
+    return await get_group(conn, auth, group_id)
 
 
 async def replace_group(
@@ -255,7 +271,7 @@ async def replace_group(
         await _check_group_unique(conn, auth, upsert.external_id, group_id)
         replace = MembershipReplace(group=Ref(id=group_id), users=tuple(Ref(id=m) for m in members))
         await _apply(conn, auth, [upsert, replace])
-        return await get_group(conn, auth, group_id)
+    return await get_group(conn, auth, group_id)
 
 
 async def patch_group(
@@ -288,7 +304,7 @@ async def patch_group(
                 if kept:
                     changes.append(MembershipRemove(group=group, users=kept))
         await _apply(conn, auth, changes)
-        return await get_group(conn, auth, group_id)
+    return await get_group(conn, auth, group_id)
 
 
 async def delete_group(conn: Connection, auth: DirectoryAuth, group_id: str, if_match: str | None) -> None:

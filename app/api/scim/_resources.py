@@ -74,8 +74,8 @@ class UsersController(Controller):
     async def _render(
         self, conn: Conn, auth: DirectoryAuth, settings: Settings, row: dict[str, Any], projection: Projection
     ) -> dict[str, Any]:
-        groups = None
-        if projection.wants("groups"):
+        groups = row.get("groups")
+        if groups is None and projection.wants("groups"):
             groups = (await scim_service.user_groups(conn, auth, [row["id"]]))[row["id"]]
         resource = mapping.user_to_scim(row, f"{base_url(settings, auth)}/Users/{row['id']}", groups)
         return projection.apply(resource)

@@ -224,7 +224,7 @@ DESCRIPTIONS: dict[str, str] = {
     "delivery.allow_loopback": "allow webhook targets on loopback addresses (dev and tests only)",
     "delivery.allow_http": "allow plain-http webhook targets (https only by default)",
     "scim.request_log_enabled": "log every SCIM request and response (secrets redacted) per directory",
-    "scim.request_log_retention_hours": "hours SCIM request log entries are kept before the worker prunes them",
+    "scim.request_log_retention_hours": "hours SCIM request log entries are kept (then pruned by the worker)",
     "scim.request_log_max_body_bytes": "larger SCIM bodies are logged as a size marker only",
     "scim.max_results": "largest SCIM page (`count`), advertised as filter.maxResults",
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.scim import mapping
 from app.scim.errors import ScimError
@@ -228,3 +230,55 @@ def test_members_in_a_no_path_value_and_or_filters() -> None:
         split_member_operations(
             parse_patch({"Operations": [{"op": "remove", "path": 'members[display eq "x"]'}]})
         )
+
+
+# --- no crash on arbitrary PATCH bodies -------------------------------------------------------
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["True", "False", "", "x", "work"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["value", "type", "primary", "a"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_paths = st.sampled_from(
+    [
+        None,
+        "",
+        "emails",
+        'emails[type eq "work"].value',
+        'emails[type eq "work"]',
+        "emails.value",
+        "name.givenName",
+        "name",
+        "active",
+        "id",
+        "members",
+        'members[value eq "x"]',
+        f"{ENTERPRISE}:manager",
+        f"{ENTERPRISE}:manager.value",
+        ENTERPRISE,
+        "urn:x:y:1.0:User:z",
+        'addresses[type eq "work" or primary eq true].locality',
+        "bad path[",
+        "userName",
+    ]
+)
+_ops = st.fixed_dictionaries(
+    {"op": st.sampled_from(["add", "Replace", "remove", "REMOVE", "copy"])},
+    optional={"path": _paths, "value": _json | st.dictionaries(_paths.filter(bool), _json, max_size=3)},
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ops, min_size=1, max_size=4))
+def test_arbitrary_patches_fail_cleanly(operations: list[dict[str, Any]]) -> None:
+    try:
+        ops = parse_patch({"Operations": operations})
+        patched = mapping.canonicalize(apply_operations(user(), ops), "User")
+        mapping.user_from_scim(patched, user_id="du_1")
+        split_member_operations(ops)
+    except ScimError as exc:
+        assert 400 <= exc.status < 500

@@ -37,6 +37,9 @@ class Json(msgspec.Struct, frozen=True):
 
     expr: str
     sub: str | None = None
+    # Elements are objects we wrote ourselves with known lower-case keys (emails): look keys up
+    # directly instead of scanning them case-insensitively.
+    exact_keys: bool = False
 
 
 class Membership(msgspec.Struct, frozen=True):
@@ -94,7 +97,7 @@ class SqlFilter:
         def inner(attr: AttrPath) -> Operand:
             if attr.uri is not None or attr.sub is not None:
                 raise FilterError(f"{attr} cannot be used inside {node.attr}[...]")
-            return Json("e.elem", attr.name)
+            return Json("e.elem", attr.name, operand.exact_keys)
 
         condition = self.compile(node.filter, inner)
         return f"EXISTS (SELECT 1 FROM {self.elements(operand.expr)} WHERE {condition})"  # noqa: S608
@@ -170,20 +173,26 @@ class SqlFilter:
             f"ELSE '{{}}'::jsonb END) AS kv(k, v) WHERE lower(kv.k) = lower({self.param(key)}) LIMIT 1)"
         )
 
+    def key(self, expr: str, key: str, *, exact: bool) -> str:
+        if exact:
+            return f"({expr} -> {self.param(key.lower())})"
+        return self.get(expr, key)
+
     def json(self, operand: Json, op: str, value: Any) -> str:
         """Unscoped by design: a subquery over one row's jsonb inside a tenant-scoped query."""
         if operand.expr == "e.elem":  # inside a value path: compare one element's sub-attribute
-            return self.json_scalar(self.get("e.elem", operand.sub or "value"), op, value)
+            key = operand.sub or "value"
+            return self.json_scalar(self.key("e.elem", key, exact=operand.exact_keys), op, value)
         sub = operand.sub
         expr = operand.expr
         if op == "pr" and sub is None:
             return f"(jsonb_typeof({expr}) IS NOT NULL AND {expr} NOT IN ('null', '\"\"', '[]', '{{}}'))"
         element = "e.elem"
         target = (
-            self.get(element, sub)
+            self.key(element, sub, exact=operand.exact_keys)
             if sub
-            else f"(CASE jsonb_typeof({element}) WHEN 'object' THEN {self.get(element, 'value')} "
-            f"ELSE {element} END)"
+            else f"(CASE jsonb_typeof({element}) WHEN 'object' THEN "
+            f"{self.key(element, 'value', exact=operand.exact_keys)} ELSE {element} END)"
         )
         condition = self.json_scalar(target, op, value)
         return f"EXISTS (SELECT 1 FROM {self.elements(expr)} WHERE {condition})"  # noqa: S608
@@ -218,7 +227,7 @@ _USER_COLUMNS: dict[tuple[str | None, str, str | None], Operand] = {
     (None, "name", "givenname"): Text("u.first_name"),
     (None, "name", "familyname"): Text("u.last_name"),
     (None, "active", None): Active("u.state"),
-    (None, "emails", None): Json("u.emails"),
+    (None, "emails", None): Json("u.emails", exact_keys=True),
     (None, "meta", "created"): Time("u.created_at"),
     (None, "meta", "lastmodified"): Time("u.updated_at"),
     (_ENTERPRISE, "department", None): Text("u.department"),
@@ -263,7 +272,7 @@ def resolver(builder: SqlFilter, resource_type: str) -> Resolver:
         if found is not None:
             return found
         if resource_type == "User" and uri is None and name == "emails":
-            return Json("u.emails", attr.sub)
+            return Json("u.emails", attr.sub, exact_keys=True)
         if resource_type == "User" and uri is None and name == "groups" and sub in (None, "value"):
             return _USER_GROUPS
         base = f"{alias}.raw_attributes"

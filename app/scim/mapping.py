@@ -69,6 +69,13 @@ def canonicalize(resource: dict[str, Any], resource_type: str) -> dict[str, Any]
             sub = key[len(_ENTERPRISE_LOWER) + 1 :]
             current = out.setdefault(schema.ENTERPRISE_SCHEMA, {})
             current.update(_canonical_object({sub: value}, schema.ENTERPRISE_ATTRIBUTES, "enterprise"))
+        elif lowered == "manager" and resource_type == "User":
+            # Older Entra requests address the enterprise manager as a core "manager" path.
+            manager = value[0] if isinstance(value, list) and value else value
+            current = out.setdefault(schema.ENTERPRISE_SCHEMA, {})
+            current.update(
+                _canonical_object({"manager": manager}, schema.ENTERPRISE_ATTRIBUTES, "enterprise")
+            )
         elif lowered in index:
             definition = index[lowered]
             out[definition["name"]] = _canonical_value(definition, value, definition["name"])

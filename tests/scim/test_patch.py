@@ -282,3 +282,29 @@ def test_arbitrary_patches_fail_cleanly(operations: list[dict[str, Any]]) -> Non
         split_member_operations(ops)
     except ScimError as exc:
         assert 400 <= exc.status < 500
+
+
+def test_legacy_entra_manager_path_lands_in_the_enterprise_extension() -> None:
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [
+            {
+                "op": "Add",
+                "path": "manager",
+                "value": [
+                    {
+                        "$ref": "http://.../scim/Users/2819c223-7f76-453a-919d-413861904646",
+                        "value": "2819c223-7f76-453a-919d-413861904646",
+                    }
+                ],
+            }
+        ],
+    }
+    patched = patch_body(user(), body)
+    upsert = mapping.user_from_scim(patched, user_id="du_1")
+    assert upsert.manager_external_id == "2819c223-7f76-453a-919d-413861904646"
+    assert "manager" not in patched
+
+
+def patch_body(resource: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    return mapping.canonicalize(apply_operations(resource, parse_patch(body)), "User")

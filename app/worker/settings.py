@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from arq import cron
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Worker
 
 from app.db import create_pool
 from app.settings import Settings, SettingsError
+from app.worker.directory import directory_purge
 from app.worker.scim import scim_prune_request_log
 
 log = structlog.get_logger()
@@ -24,8 +25,11 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping, scim_prune_request_log]
-CRON_JOBS: list[Any] = [cron(scim_prune_request_log, minute=17, unique=True)]
+FUNCTIONS: list[Any] = [system_ping, directory_purge, scim_prune_request_log]
+CRON_JOBS: list[Any] = [
+    cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True),
+    cron(scim_prune_request_log, minute=17, unique=True),
+]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

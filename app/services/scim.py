@@ -73,7 +73,7 @@ async def _apply(conn: Connection, auth: DirectoryAuth, changes: list[Change]) -
         return
     try:
         await apply_changes(conn, auth.tenant_id, auth.directory_id, ChangeBatch(changes=tuple(changes)))
-    except errors.UserNameTaken as exc:
+    except (errors.UserNameTaken, errors.ExternalIdTaken) as exc:
         raise ScimError(409, exc.detail, "uniqueness") from None
     except errors.UnknownMembers as exc:
         raise ScimError(400, exc.detail, "invalidValue") from None

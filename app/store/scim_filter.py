@@ -100,7 +100,7 @@ class SqlFilter:
             return Json("e.elem", attr.name, operand.exact_keys)
 
         condition = self.compile(node.filter, inner)
-        return f"EXISTS (SELECT 1 FROM {self.elements(operand.expr)} WHERE {condition})"  # noqa: S608
+        return f"EXISTS (SELECT 1 FROM {self.elements(operand.expr)} WHERE {condition})"
 
     # --- operands ---
     def compare(self, operand: Operand, op: str, value: Any) -> str:
@@ -169,7 +169,7 @@ class SqlFilter:
         Unscoped by design: a subquery over one row's jsonb inside a tenant-scoped query.
         """
         return (
-            f"(SELECT kv.v FROM jsonb_each(CASE jsonb_typeof({expr}) WHEN 'object' THEN {expr} "  # noqa: S608
+            f"(SELECT kv.v FROM jsonb_each(CASE jsonb_typeof({expr}) WHEN 'object' THEN {expr} "
             f"ELSE '{{}}'::jsonb END) AS kv(k, v) WHERE lower(kv.k) = lower({self.param(key)}) LIMIT 1)"
         )
 
@@ -195,7 +195,7 @@ class SqlFilter:
             f"{self.key(element, 'value', exact=operand.exact_keys)} ELSE {element} END)"
         )
         condition = self.json_scalar(target, op, value)
-        return f"EXISTS (SELECT 1 FROM {self.elements(expr)} WHERE {condition})"  # noqa: S608
+        return f"EXISTS (SELECT 1 FROM {self.elements(expr)} WHERE {condition})"
 
     def json_scalar(self, expr: str, op: str, value: Any) -> str:
         text = f"({expr} #>> '{{}}')"

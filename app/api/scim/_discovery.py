@@ -83,33 +83,33 @@ class DiscoveryController(Controller):
     path = "/"
 
     @get("/ServiceProviderConfig", summary="Service provider configuration", operation_id="scim_config")
-    async def config(self, scim_auth: ScimAuth, settings: SettingsDep) -> Response[bytes]:
-        return scim_response(service_provider_config(settings, scim_auth))
+    async def config(self, scim_auth: ScimAuth, app_settings: SettingsDep) -> Response[bytes]:
+        return scim_response(service_provider_config(app_settings, scim_auth))
 
     @get("/ResourceTypes", summary="Resource types", operation_id="scim_resource_types")
-    async def resource_types(self, scim_auth: ScimAuth, settings: SettingsDep) -> Response[bytes]:
-        found = resource_types(settings, scim_auth)
+    async def resource_types(self, scim_auth: ScimAuth, app_settings: SettingsDep) -> Response[bytes]:
+        found = resource_types(app_settings, scim_auth)
         return scim_response(list_response(found, len(found), 1))
 
     @get("/ResourceTypes/{name:str}", summary="One resource type", operation_id="scim_resource_type")
     async def resource_type(
-        self, scim_auth: ScimAuth, settings: SettingsDep, name: FromPath[str]
+        self, scim_auth: ScimAuth, app_settings: SettingsDep, name: FromPath[str]
     ) -> Response[bytes]:
-        for found in resource_types(settings, scim_auth):
+        for found in resource_types(app_settings, scim_auth):
             if found["id"].lower() == name.lower():
                 return scim_response(found)
         raise ScimError(404, f"no resource type {name}")
 
     @get("/Schemas", summary="Schemas", operation_id="scim_schemas")
-    async def schemas(self, scim_auth: ScimAuth, settings: SettingsDep) -> Response[bytes]:
-        found = schemas(settings, scim_auth)
+    async def schemas(self, scim_auth: ScimAuth, app_settings: SettingsDep) -> Response[bytes]:
+        found = schemas(app_settings, scim_auth)
         return scim_response(list_response(found, len(found), 1))
 
     @get("/Schemas/{schema_id:str}", summary="One schema", operation_id="scim_schema")
     async def schema(
-        self, scim_auth: ScimAuth, settings: SettingsDep, schema_id: FromPath[str]
+        self, scim_auth: ScimAuth, app_settings: SettingsDep, schema_id: FromPath[str]
     ) -> Response[bytes]:
-        for found in schemas(settings, scim_auth):
+        for found in schemas(app_settings, scim_auth):
             if found["id"].lower() == schema_id.lower():
                 return scim_response(found)
         raise ScimError(404, f"no schema {schema_id}")

@@ -27,7 +27,7 @@ def _domain_status(exc: errors.DirsyncError) -> tuple[int, str | None]:
         return 401, None
     if isinstance(exc, errors.NotFound):
         return 404, None
-    if isinstance(exc, errors.UserNameTaken):
+    if isinstance(exc, errors.UserNameTaken | errors.ExternalIdTaken):
         return 409, "uniqueness"
     if isinstance(exc, errors.DirectoryInactive):
         return 403, None

@@ -85,7 +85,7 @@ class UsersController(Controller):
         self,
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         filter_: Filter = None,
         start_index: StartIndex = 1,
         count: Count = None,
@@ -94,13 +94,13 @@ class UsersController(Controller):
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
     ) -> Response[bytes]:
-        query = list_query(settings, filter_, start_index, count, sort_by, sort_order)
+        query = list_query(app_settings, filter_, start_index, count, sort_by, sort_order)
         projection = Projection.parse(attributes, excluded_attributes)
         total, rows = await scim_service.list_users(conn, scim_auth, query)
         groups = {}
         if rows and projection.wants("groups"):
             groups = await scim_service.user_groups(conn, scim_auth, [r["id"] for r in rows])
-        base = base_url(settings, scim_auth)
+        base = base_url(app_settings, scim_auth)
         resources = [
             projection.apply(mapping.user_to_scim(r, f"{base}/Users/{r['id']}", groups.get(r["id"])))
             for r in rows
@@ -112,16 +112,16 @@ class UsersController(Controller):
         self,
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         data: Resource,
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
     ) -> Response[bytes]:
         row = await scim_service.create_user(conn, scim_auth, data)
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 201, _etag_headers(row, self._location(settings, scim_auth, row)))
+        return scim_response(resource, 201, _etag_headers(row, self._location(app_settings, scim_auth, row)))
 
     @get("/{user_id:str}", summary="Read a user", operation_id="scim_get_user")
     async def get_user(
@@ -129,7 +129,7 @@ class UsersController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         user_id: FromPath[str],
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
@@ -138,7 +138,7 @@ class UsersController(Controller):
         if _not_modified(request, row):
             return Response(b"", status_code=304, headers={"ETag": mapping.etag(row["version"])})
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 
@@ -148,7 +148,7 @@ class UsersController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         user_id: FromPath[str],
         data: Resource,
         attributes: Attributes = None,
@@ -156,7 +156,7 @@ class UsersController(Controller):
     ) -> Response[bytes]:
         row = await scim_service.replace_user(conn, scim_auth, user_id, data, request.headers.get("if-match"))
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 
@@ -166,7 +166,7 @@ class UsersController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         user_id: FromPath[str],
         data: PatchBody,
         attributes: Attributes = None,
@@ -174,7 +174,7 @@ class UsersController(Controller):
     ) -> Response[bytes]:
         row = await scim_service.patch_user(conn, scim_auth, user_id, data, request.headers.get("if-match"))
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 
@@ -205,7 +205,7 @@ class GroupsController(Controller):
         self,
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         filter_: Filter = None,
         start_index: StartIndex = 1,
         count: Count = None,
@@ -214,13 +214,13 @@ class GroupsController(Controller):
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
     ) -> Response[bytes]:
-        query = list_query(settings, filter_, start_index, count, sort_by, sort_order)
+        query = list_query(app_settings, filter_, start_index, count, sort_by, sort_order)
         projection = Projection.parse(attributes, excluded_attributes)
         total, rows = await scim_service.list_groups(conn, scim_auth, query)
         members = {}
         if rows and projection.wants("members"):
             members = await scim_service.group_members(conn, scim_auth, [r["id"] for r in rows])
-        base = base_url(settings, scim_auth)
+        base = base_url(app_settings, scim_auth)
         resources = [
             projection.apply(mapping.group_to_scim(r, f"{base}/Groups/{r['id']}", members.get(r["id"])))
             for r in rows
@@ -232,16 +232,16 @@ class GroupsController(Controller):
         self,
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         data: Resource,
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
     ) -> Response[bytes]:
         row = await scim_service.create_group(conn, scim_auth, data)
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
-        return scim_response(resource, 201, _etag_headers(row, self._location(settings, scim_auth, row)))
+        return scim_response(resource, 201, _etag_headers(row, self._location(app_settings, scim_auth, row)))
 
     @get("/{group_id:str}", summary="Read a group", operation_id="scim_get_group")
     async def get_group(
@@ -249,7 +249,7 @@ class GroupsController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         group_id: FromPath[str],
         attributes: Attributes = None,
         excluded_attributes: Excluded = None,
@@ -258,7 +258,7 @@ class GroupsController(Controller):
         if _not_modified(request, row):
             return Response(b"", status_code=304, headers={"ETag": mapping.etag(row["version"])})
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 
@@ -268,7 +268,7 @@ class GroupsController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         group_id: FromPath[str],
         data: Resource,
         attributes: Attributes = None,
@@ -278,7 +278,7 @@ class GroupsController(Controller):
             conn, scim_auth, group_id, data, request.headers.get("if-match")
         )
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 
@@ -294,7 +294,7 @@ class GroupsController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         scim_auth: ScimAuth,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         group_id: FromPath[str],
         data: PatchBody,
         attributes: Attributes = None,
@@ -305,7 +305,7 @@ class GroupsController(Controller):
             # RFC 7644 §3.5.2 allows 204; a body would list every member of a large group.
             return Response(b"", status_code=204, headers={"ETag": mapping.etag(row["version"])})
         resource = await self._render(
-            conn, scim_auth, settings, row, Projection.parse(attributes, excluded_attributes)
+            conn, scim_auth, app_settings, row, Projection.parse(attributes, excluded_attributes)
         )
         return scim_response(resource, 200, _etag_headers(row))
 

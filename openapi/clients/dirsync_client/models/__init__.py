@@ -58,8 +58,17 @@ from .page_api_key import PageApiKey
 from .page_directory_group import PageDirectoryGroup
 from .page_directory_out import PageDirectoryOut
 from .page_directory_user import PageDirectoryUser
+from .page_scim_request import PageScimRequest
 from .page_tenant import PageTenant
 from .problem import Problem
+from .scim_create_group_body import ScimCreateGroupBody
+from .scim_create_user_body import ScimCreateUserBody
+from .scim_error_body import ScimErrorBody
+from .scim_patch_group_body import ScimPatchGroupBody
+from .scim_patch_user_body import ScimPatchUserBody
+from .scim_replace_group_body import ScimReplaceGroupBody
+from .scim_replace_user_body import ScimReplaceUserBody
+from .scim_request import ScimRequest
 from .tenant import Tenant
 from .tenant_create import TenantCreate
 from .tenant_created import TenantCreated
@@ -132,8 +141,17 @@ __all__ = (
     "PageDirectoryGroup",
     "PageDirectoryOut",
     "PageDirectoryUser",
+    "PageScimRequest",
     "PageTenant",
     "Problem",
+    "ScimCreateGroupBody",
+    "ScimCreateUserBody",
+    "ScimErrorBody",
+    "ScimPatchGroupBody",
+    "ScimPatchUserBody",
+    "ScimReplaceGroupBody",
+    "ScimReplaceUserBody",
+    "ScimRequest",
     "Tenant",
     "TenantCreate",
     "TenantCreated",

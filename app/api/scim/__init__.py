@@ -50,7 +50,12 @@ def document_scim_errors(app: Litestar) -> None:
             continue
         for handler in route.route_handlers:
             errors = {
-                code: ResponseSpec(data_container=ScimErrorBody, media_type=MEDIA_TYPE, description=text)
+                code: ResponseSpec(
+                    data_container=ScimErrorBody,
+                    media_type=MEDIA_TYPE,
+                    description=text,
+                    generate_examples=False,
+                )
                 for code, text in codes.items()
             }
             handler.responses = {**errors, **(handler.responses or {})}

@@ -146,6 +146,27 @@ async def _page(
         direction = "DESC" if descending else "ASC"
         order = f"{sort_expression(resource_type, sort_by)} {direction} NULLS LAST, {alias}.id {direction}"
     parts = {"table": table, "alias": alias, "columns": columns, "condition": condition, "order": order}
+    if filter_node is not None and limit > 0:
+        # A filtered lookup (Okta and Entra look users up by userName before every write) usually
+        # matches a handful of rows: count them in the same round trip.
+        n = len(params) + 3
+        windowed = {**parts, "columns": columns + ", count(*) OVER () AS total_results"}
+        rows = await conn.fetch(
+            _PAGE.format(**windowed, offset=f"${n}", limit=f"${n + 1}"),
+            tenant_id,
+            directory_id,
+            *params,
+            offset,
+            limit,
+        )
+        if rows:
+            found = [dict(r) for r in rows]
+            total = found[0]["total_results"]
+            for row in found:
+                del row["total_results"]
+            return int(total), found
+        if offset == 0:
+            return 0, []
     total = await conn.fetchval(_COUNT.format(**parts), tenant_id, directory_id, *params)
     if limit == 0 or offset >= total:
         return int(total), []

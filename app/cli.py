@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         "dev", help="run everything locally: embedded Postgres/Redis if needed, API and worker"
     )
     dev.add_argument("--port", type=int)
+    dev.add_argument(
+        "--google-demo",
+        action="store_true",
+        help="also start a Google Workspace simulator and a demo directory synced from it",
+    )
     tenants = sub.add_parser("tenants", help="manage tenants").add_subparsers(dest="action", required=True)
     tenants.add_parser("create", help="create a tenant and print its first API key").add_argument("name")
     tenants.add_parser("list", help="list tenants")
@@ -130,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "dev":
             from app.dev import run_dev
 
-            return run_dev(settings, port=args.port)
+            return run_dev(settings, port=args.port, google_demo=args.google_demo)
         if args.command == "serve":
             _serve(settings, args)
         elif args.command == "worker":

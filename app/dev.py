@@ -110,7 +110,7 @@ async def _serve_all(settings: Settings, ready: asyncio.Event | None = None) -> 
             await worker_task
 
 
-async def _run(settings: Settings, port: int | None) -> None:
+async def _run(settings: Settings, port: int | None, google_demo: bool = False) -> None:
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     services = await start_local_services(
@@ -124,15 +124,28 @@ async def _run(settings: Settings, port: int | None) -> None:
         finally:
             await conn.close()
         demo = await _demo_tenant(settings.database.url or "", data_dir / "demo_tenant.json")
+        google = None
+        if google_demo:
+            from app.dev_google import start_google_demo
+
+            google = await start_google_demo(settings, demo.tenant_id, data_dir / "google_demo.json")
         ready = asyncio.Event()
         serving = asyncio.create_task(_serve_all(settings, ready))
         ready_wait = asyncio.create_task(ready.wait())
         await asyncio.wait({serving, ready_wait}, return_when=asyncio.FIRST_COMPLETED)
         if ready.is_set():
             _print_banner(settings, services, demo, data_dir)
+            if google is not None:
+                _print_google_banner(settings, demo, google.directory_id, google.simulator_url)
         else:
             ready_wait.cancel()
-        await serving
+        try:
+            await serving
+        finally:
+            if google is not None:
+                from app.dev_google import stop_google_demo
+
+                await stop_google_demo(google)
     finally:
         services.stop()
 
@@ -148,8 +161,18 @@ def _print_banner(settings: Settings, services: LocalServices, demo: DemoTenant,
     print(f"  Operator token in {data_dir / 'operator_token'}; Ctrl-C stops everything.\n", flush=True)
 
 
-def run_dev(settings: Settings, port: int | None = None) -> int:
+def _print_google_banner(settings: Settings, demo: DemoTenant, directory_id: str, simulator_url: str) -> None:
+    base = settings.base_url()
+    print(f"  Google demo:   directory {directory_id}, simulator at {simulator_url}")
+    print(
+        f"  Sync status:   curl -H 'Authorization: Bearer {demo.api_key}' "
+        f"{base}/v1/directories/{directory_id}/sync\n",
+        flush=True,
+    )
+
+
+def run_dev(settings: Settings, port: int | None = None, google_demo: bool = False) -> int:
     configure_logging(json=settings.log_format == "json", level=settings.log_level)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run(settings, port))
+        asyncio.run(_run(settings, port, google_demo))
     return 0

@@ -92,3 +92,13 @@ class BadCursor(InvalidRequest):
 class MigrationError(DirsyncError):
     slug = "migration-error"
     title = "Migration error"
+
+
+class Unavailable(DirsyncError):
+    slug = "unavailable"
+    title = "Temporarily unavailable"
+
+
+class ProviderUnavailable(Unavailable):
+    slug = "provider-unavailable"
+    title = "The identity provider could not be reached; retry later"

@@ -23,6 +23,7 @@ from app.api.admin import AdminTenantController
 from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
 from app.api.directories import DirectoryController
 from app.api.events import EventController
+from app.api.google import GoogleHookController, GoogleSyncController
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
 from app.api.middleware import options_allow_middleware, request_context_middleware
@@ -41,7 +42,13 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController, DirectoryController, EventController, ScimRequestController]
+V1_CONTROLLERS: list[type] = [
+    TenantController,
+    DirectoryController,
+    EventController,
+    GoogleSyncController,
+    ScimRequestController,
+]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -72,6 +79,8 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="events", description="The ordered event stream, per directory or tenant-wide"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
+            Tag(name="google", description="Google Workspace directories: sync progress"),
+            Tag(name="hooks", description="Push receivers called by identity providers"),
             Tag(name="scim", description="SCIM 2.0 service provider per directory (RFC 7643/7644)"),
         ],
     )
@@ -114,6 +123,7 @@ def create_app(
             AdminTenantController,
             v1,
             scim_router(),
+            GoogleHookController,
             metrics,
             *extra_route_handlers,
         ],

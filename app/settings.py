@@ -45,6 +45,14 @@ class KafkaSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
     sasl_password: str | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    create_topics: bool = True
+    request_timeout_ms: Annotated[int, msgspec.Meta(ge=1000)] = 30000
+    batch_events: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 5000
+    max_batch_bytes: Annotated[int, msgspec.Meta(ge=16384)] = 1_000_000
+    poll_interval_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
 
 
 class HttpSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -217,6 +225,14 @@ DESCRIPTIONS: dict[str, str] = {
     "kafka.sasl_mechanism": "SASL mechanism, e.g. `PLAIN`, `SCRAM-SHA-512`",
     "kafka.sasl_username": "SASL username",
     "kafka.sasl_password": "SASL password",
+    "kafka.ssl_cafile": "CA bundle to verify the brokers (with `SSL` / `SASL_SSL`; default: system CAs)",
+    "kafka.ssl_certfile": "client certificate for mutual TLS",
+    "kafka.ssl_keyfile": "client private key for mutual TLS",
+    "kafka.create_topics": "create missing topics (with `partitions` and `replication_factor`) on startup",
+    "kafka.request_timeout_ms": "how long a produce may wait for the broker before the relay retries",
+    "kafka.batch_events": "events the relay reads and publishes per round trip",
+    "kafka.max_batch_bytes": "largest record batch per partition (below the broker's `message.max.bytes`)",
+    "kafka.poll_interval_seconds": "fallback poll interval; commit notifications (LISTEN) wake it sooner",
     "http.host": "interface `dirsync serve` binds",
     "http.port": "port `dirsync serve` binds",
     "http.max_body_bytes": "largest accepted request body; larger gets 413",

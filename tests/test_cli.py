@@ -104,3 +104,55 @@ def test_dev_brings_up_api_and_worker_and_prints_a_working_key(
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+@pytest.mark.slow
+def test_dev_google_demo_syncs_a_directory_from_the_simulator(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    import time
+
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DIRSYNC_") or k.startswith("DIRSYNC_TEST_")
+    }
+    env.update(
+        DIRSYNC_DATABASE_URL=database_url,
+        DIRSYNC_REDIS_URL=redis_url,
+        DIRSYNC_DATA_DIR=str(tmp_path / "data"),
+        DIRSYNC_HTTP_PORT=str(port),
+    )
+    with subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "dev", "--google-demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            printed: dict[str, str] = {}
+            for line in process.stdout:
+                if ":" in line and line.startswith("  "):
+                    label, _, value = line.strip().partition(":")
+                    printed[label] = value.strip()
+                if "Sync status" in line:
+                    break
+            directory_id = printed["Google demo"].split()[1].rstrip(",")
+            headers = {"Authorization": f"Bearer {printed['Demo API key']}"}
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                deadline = time.monotonic() + 30
+                while True:
+                    status = client.get(f"/v1/directories/{directory_id}/sync", headers=headers).json()
+                    if status["phase"] == "idle" or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.1)  # polling a subprocess's progress, with a deadline
+            assert status["phase"] == "idle", status
+            assert status["counts"]["users_seen"] == 25 and status["live_channels"] == 5
+            os.killpg(process.pid, signal.SIGINT)
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

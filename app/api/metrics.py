@@ -5,6 +5,9 @@ from __future__ import annotations
 from litestar import Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from app.api.deps import Conn, SettingsDep
+from app.kafka import render_lag_metrics
+
 
 @get(
     "/metrics",
@@ -12,7 +15,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
     summary="Prometheus metrics",
     operation_id="metrics",
     media_type="text/plain",
-    sync_to_thread=False,
 )
-def metrics() -> Response[bytes]:
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+async def metrics(conn: Conn, app_settings: SettingsDep) -> Response[bytes]:
+    body = generate_latest(REGISTRY)
+    if app_settings.kafka.bootstrap_servers:
+        body += await render_lag_metrics(conn)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -24,6 +24,7 @@ _DOMAIN_STATUS: list[tuple[type[errors.DirsyncError], int]] = [
     (errors.Unauthenticated, 401),
     (errors.Conflict, 409),
     (errors.InvalidRequest, 400),
+    (errors.Unavailable, 503),
 ]
 _HTTP_SLUGS = {
     400: "bad-request",

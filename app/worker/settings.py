@@ -7,11 +7,13 @@ from typing import Any
 import structlog
 from arq.connections import RedisSettings
 from arq.cron import cron
-from arq.worker import Worker
+from arq.worker import Worker, func
 
 from app.db import create_pool
+from app.kafka import start_relay
 from app.settings import Settings, SettingsError
 from app.worker.directory import directory_purge
+from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
 from app.worker.scim import scim_prune_request_log
 
 log = structlog.get_logger()
@@ -25,9 +27,17 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping, directory_purge, scim_prune_request_log]
+FUNCTIONS: list[Any] = [
+    system_ping,
+    directory_purge,
+    func(google_sync, timeout=3600),
+    google_channels,
+    google_channels_stop,
+    scim_prune_request_log,
+]
 CRON_JOBS: list[Any] = [
     cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True),
+    cron(google_tick, second=0, unique=True),
     cron(scim_prune_request_log, minute=17, unique=True),
 ]
 
@@ -41,9 +51,13 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["pool"] = await create_pool(settings)
+        ctx["kafka_relay"] = await start_relay(settings)  # None unless Kafka is configured
         log.info("worker_started")
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        relay = ctx.get("kafka_relay")
+        if relay is not None:
+            await relay.stop()
         pool = ctx.get("pool")
         if pool is not None:
             await pool.close()

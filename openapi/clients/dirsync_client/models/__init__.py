@@ -61,6 +61,9 @@ from .page_directory_user import PageDirectoryUser
 from .page_scim_request import PageScimRequest
 from .page_tenant import PageTenant
 from .problem import Problem
+from .push_outcome import PushOutcome
+from .push_outcome_status import PushOutcomeStatus
+from .receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
 from .scim_create_group_body import ScimCreateGroupBody
 from .scim_create_user_body import ScimCreateUserBody
 from .scim_error_body import ScimErrorBody
@@ -69,6 +72,12 @@ from .scim_patch_user_body import ScimPatchUserBody
 from .scim_replace_group_body import ScimReplaceGroupBody
 from .scim_replace_user_body import ScimReplaceUserBody
 from .scim_request import ScimRequest
+from .sync_status import SyncStatus
+from .sync_status_counts import SyncStatusCounts
+from .sync_status_kind_type_1 import SyncStatusKindType1
+from .sync_status_kind_type_2_type_1 import SyncStatusKindType2Type1
+from .sync_status_kind_type_3_type_1 import SyncStatusKindType3Type1
+from .sync_status_phase import SyncStatusPhase
 from .tenant import Tenant
 from .tenant_create import TenantCreate
 from .tenant_created import TenantCreated
@@ -144,6 +153,9 @@ __all__ = (
     "PageScimRequest",
     "PageTenant",
     "Problem",
+    "PushOutcome",
+    "PushOutcomeStatus",
+    "ReceiveGooglePushXGoogResourceState",
     "ScimCreateGroupBody",
     "ScimCreateUserBody",
     "ScimErrorBody",
@@ -152,6 +164,12 @@ __all__ = (
     "ScimReplaceGroupBody",
     "ScimReplaceUserBody",
     "ScimRequest",
+    "SyncStatus",
+    "SyncStatusCounts",
+    "SyncStatusKindType1",
+    "SyncStatusKindType2Type1",
+    "SyncStatusKindType3Type1",
+    "SyncStatusPhase",
     "Tenant",
     "TenantCreate",
     "TenantCreated",

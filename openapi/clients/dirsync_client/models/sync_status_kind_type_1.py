@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class SyncStatusKindType1(StrEnum):
+    INITIAL = "initial"
+    RECONCILE = "reconcile"
+
+    def __str__(self) -> str:
+        return str(self.value)

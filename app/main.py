@@ -28,6 +28,8 @@ from app.api.health import healthz, readyz
 from app.api.metrics import metrics
 from app.api.middleware import options_allow_middleware, request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
+from app.api.scim import document_scim_errors, scim_router
+from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
 from app.db import create_pool
 from app.services.event_hub import EventHub
@@ -40,7 +42,13 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController, DirectoryController, EventController, GoogleSyncController]
+V1_CONTROLLERS: list[type] = [
+    TenantController,
+    DirectoryController,
+    EventController,
+    GoogleSyncController,
+    ScimRequestController,
+]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -55,6 +63,11 @@ def openapi_config() -> OpenAPIConfig:
                 "apiKey": SecurityScheme(
                     type="http", scheme="bearer", description="A tenant API key (dsk_...)"
                 ),
+                "scimToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A directory's SCIM token (Basic: token as password)",
+                ),
                 "operatorToken": SecurityScheme(
                     type="http", scheme="bearer", description="The operator token (DIRSYNC_OPERATOR_TOKEN)"
                 ),
@@ -68,6 +81,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="operations", description="Health and metrics"),
             Tag(name="google", description="Google Workspace directories: sync progress"),
             Tag(name="hooks", description="Push receivers called by identity providers"),
+            Tag(name="scim", description="SCIM 2.0 service provider per directory (RFC 7643/7644)"),
         ],
     )
 
@@ -108,6 +122,7 @@ def create_app(
             readyz,
             AdminTenantController,
             v1,
+            scim_router(),
             GoogleHookController,
             metrics,
             *extra_route_handlers,
@@ -137,6 +152,7 @@ def create_app(
         debug=False,
     )
     document_problems(app)
+    document_scim_errors(app)
     forbid_unknown_fields_in_schema(app)
     return app
 

@@ -71,6 +71,14 @@ class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     allow_http: bool = False
 
 
+class ScimSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    request_log_enabled: bool = True
+    request_log_retention_hours: Annotated[int, msgspec.Meta(ge=1)] = 72
+    # Bodies larger than this are logged as a size marker only.
+    request_log_max_body_bytes: Annotated[int, msgspec.Meta(ge=0)] = 64 * 1024
+    max_results: Annotated[int, msgspec.Meta(ge=1)] = 1000
+
+
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     env: Literal["dev", "test", "prod"] = "prod"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -84,6 +92,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     http: HttpSettings = msgspec.field(default_factory=HttpSettings)
     crypto: CryptoSettings = msgspec.field(default_factory=CryptoSettings)
     delivery: DeliverySettings = msgspec.field(default_factory=DeliverySettings)
+    scim: ScimSettings = msgspec.field(default_factory=ScimSettings)
 
     @property
     def json_logs(self) -> bool:
@@ -230,6 +239,10 @@ DESCRIPTIONS: dict[str, str] = {
     "crypto.keys": "`key_id:base64(32 bytes)` list, comma-separated; the first encrypts, all decrypt",
     "delivery.allow_loopback": "allow webhook targets on loopback addresses (dev and tests only)",
     "delivery.allow_http": "allow plain-http webhook targets (https only by default)",
+    "scim.request_log_enabled": "log every SCIM request and response (secrets redacted) per directory",
+    "scim.request_log_retention_hours": "hours SCIM request log entries are kept (then pruned by the worker)",
+    "scim.request_log_max_body_bytes": "larger SCIM bodies are logged as a size marker only",
+    "scim.max_results": "largest SCIM page (`count`), advertised as filter.maxResults",
 }
 
 

@@ -14,6 +14,7 @@ from app.kafka import start_relay
 from app.settings import Settings, SettingsError
 from app.worker.directory import directory_purge
 from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
+from app.worker.scim import scim_prune_request_log
 
 log = structlog.get_logger()
 
@@ -32,10 +33,12 @@ FUNCTIONS: list[Any] = [
     func(google_sync, timeout=3600),
     google_channels,
     google_channels_stop,
+    scim_prune_request_log,
 ]
 CRON_JOBS: list[Any] = [
     cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True),
     cron(google_tick, second=0, unique=True),
+    cron(scim_prune_request_log, minute=17, unique=True),
 ]
 
 

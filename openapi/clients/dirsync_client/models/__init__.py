@@ -58,11 +58,20 @@ from .page_api_key import PageApiKey
 from .page_directory_group import PageDirectoryGroup
 from .page_directory_out import PageDirectoryOut
 from .page_directory_user import PageDirectoryUser
+from .page_scim_request import PageScimRequest
 from .page_tenant import PageTenant
 from .problem import Problem
 from .push_outcome import PushOutcome
 from .push_outcome_status import PushOutcomeStatus
 from .receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
+from .scim_create_group_body import ScimCreateGroupBody
+from .scim_create_user_body import ScimCreateUserBody
+from .scim_error_body import ScimErrorBody
+from .scim_patch_group_body import ScimPatchGroupBody
+from .scim_patch_user_body import ScimPatchUserBody
+from .scim_replace_group_body import ScimReplaceGroupBody
+from .scim_replace_user_body import ScimReplaceUserBody
+from .scim_request import ScimRequest
 from .sync_status import SyncStatus
 from .sync_status_counts import SyncStatusCounts
 from .sync_status_kind_type_1 import SyncStatusKindType1
@@ -141,11 +150,20 @@ __all__ = (
     "PageDirectoryGroup",
     "PageDirectoryOut",
     "PageDirectoryUser",
+    "PageScimRequest",
     "PageTenant",
     "Problem",
     "PushOutcome",
     "PushOutcomeStatus",
     "ReceiveGooglePushXGoogResourceState",
+    "ScimCreateGroupBody",
+    "ScimCreateUserBody",
+    "ScimErrorBody",
+    "ScimPatchGroupBody",
+    "ScimPatchUserBody",
+    "ScimReplaceGroupBody",
+    "ScimReplaceUserBody",
+    "ScimRequest",
     "SyncStatus",
     "SyncStatusCounts",
     "SyncStatusKindType1",

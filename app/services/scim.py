@@ -1,0 +1,314 @@
+"""SCIM Users and Groups: the service between the SCIM handlers and the directory store.
+
+Reads use ``app.store.scim``; every write is one ``apply_changes`` batch of normalized changes,
+so events, no-op detection and sequences come from the store. Precondition checks (If-Match)
+and the write run in one transaction with the resource row locked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from app import errors
+from app.changes import (
+    Change,
+    ChangeBatch,
+    GroupRemove,
+    MembershipAdd,
+    MembershipRemove,
+    MembershipReplace,
+    Ref,
+    UserRemove,
+)
+from app.db import Connection
+from app.ids import new_id
+from app.scim import mapping
+from app.scim.errors import ScimError
+from app.scim.filter import FilterError, Node, parse_filter
+from app.scim.patch import apply_operations, parse_patch, split_member_operations
+from app.services.directory import DirectoryAuth, apply_changes
+from app.store import scim as store
+
+
+class ListQuery(msgspec.Struct, kw_only=True):
+    filter: str | None = None
+    start_index: int = 1
+    count: int = 100
+    sort_by: str | None = None
+    descending: bool = False
+    with_relations: bool = True  # groups of users / members of groups
+
+
+class Page(msgspec.Struct, kw_only=True):
+    total: int
+    start_index: int
+    resources: list[dict[str, Any]]
+
+
+def _parse(text: str | None) -> Node | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_filter(text)
+    except FilterError as exc:
+        raise ScimError(400, exc.detail, exc.scim_type) from None
+
+
+def check_version(row: dict[str, Any], if_match: str | None) -> None:
+    """RFC 7644 §3.14: a write with If-Match must name the current version."""
+    if if_match is None or version_matches(row["version"], if_match):
+        return
+    raise ScimError(412, f"resource changed: current version is {mapping.etag(row['version'])}")
+
+
+def version_matches(version: int, header: str) -> bool:
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in wanted or f'"{version}"' in wanted
+
+
+async def _apply(conn: Connection, auth: DirectoryAuth, changes: list[Change]) -> None:
+    if not changes:
+        return
+    try:
+        await apply_changes(conn, auth.tenant_id, auth.directory_id, ChangeBatch(changes=tuple(changes)))
+    except (errors.UserNameTaken, errors.ExternalIdTaken) as exc:
+        raise ScimError(409, exc.detail, "uniqueness") from None
+    except errors.UnknownMembers as exc:
+        raise ScimError(400, exc.detail, "invalidValue") from None
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+async def get_user(
+    conn: Connection, auth: DirectoryAuth, user_id: str, *, for_update: bool = False
+) -> dict[str, Any]:
+    row = await store.get_user(conn, auth.tenant_id, auth.directory_id, user_id, for_update=for_update)
+    if row is None:
+        raise ScimError(404, f"User {user_id} not found")
+    return row
+
+
+async def user_groups(
+    conn: Connection, auth: DirectoryAuth, user_ids: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    return await store.groups_of_users(conn, auth.tenant_id, user_ids)
+
+
+async def list_users(
+    conn: Connection, auth: DirectoryAuth, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    try:
+        return await store.list_users(
+            conn,
+            auth.tenant_id,
+            auth.directory_id,
+            filter_node=_parse(query.filter),
+            sort_by=query.sort_by,
+            descending=query.descending,
+            offset=query.start_index - 1,
+            limit=query.count,
+        )
+    except FilterError as exc:
+        raise ScimError(400, exc.detail, exc.scim_type) from None
+
+
+async def _check_user_unique(conn: Connection, auth: DirectoryAuth, upsert: Any, user_id: str) -> None:
+    clash = await store.find_user_conflict(
+        conn,
+        auth.tenant_id,
+        auth.directory_id,
+        username=upsert.username,
+        external_id=upsert.external_id,
+        exclude_id=user_id,
+    )
+    if clash is not None:
+        raise ScimError(409, f"another user in this directory already has this {clash}", "uniqueness")
+
+
+async def _locked_user(conn: Connection, auth: DirectoryAuth, user_id: str) -> dict[str, Any]:
+    row = await store.lock_user_with_groups(conn, auth.tenant_id, auth.directory_id, user_id)
+    if row is None:
+        raise ScimError(404, f"User {user_id} not found")
+    return row
+
+
+async def _after_write(conn: Connection, auth: DirectoryAuth, user_id: str, groups: Any) -> dict[str, Any]:
+    # Read back after COMMIT: the store holds the directory's row lock until then, so reading
+    # inside the transaction would hold every other writer of the directory a round trip longer.
+    row = await get_user(conn, auth, user_id)
+    row["groups"] = groups  # a user write never changes its groups
+    return row
+
+
+async def create_user(conn: Connection, auth: DirectoryAuth, body: dict[str, Any]) -> dict[str, Any]:
+    """The created user row, with ``groups`` (none yet)."""
+    user_id = new_id("du")
+    upsert = mapping.user_from_scim(mapping.canonicalize(body, "User"), user_id=user_id)
+    async with conn.transaction():
+        await _check_user_unique(conn, auth, upsert, user_id)
+        await _apply(conn, auth, [upsert])
+    return await _after_write(conn, auth, user_id, [])
+
+
+async def replace_user(
+    conn: Connection, auth: DirectoryAuth, user_id: str, body: dict[str, Any], if_match: str | None
+) -> dict[str, Any]:
+    resource = mapping.canonicalize(body, "User")
+    if resource.get("id") not in (None, user_id):
+        raise ScimError(400, "id in the body does not match the URL", "mutability")
+    async with conn.transaction():
+        row = await _locked_user(conn, auth, user_id)
+        check_version(row, if_match)
+        upsert = mapping.user_from_scim(resource, user_id=user_id, current_state=row["state"])
+        await _check_user_unique(conn, auth, upsert, user_id)
+        await _apply(conn, auth, [upsert])
+    return await _after_write(conn, auth, user_id, row["groups"])
+
+
+async def patch_user(
+    conn: Connection, auth: DirectoryAuth, user_id: str, body: Any, if_match: str | None
+) -> dict[str, Any]:
+    operations = parse_patch(body)
+    async with conn.transaction():
+        row = await _locked_user(conn, auth, user_id)
+        check_version(row, if_match)
+        current = mapping.user_to_scim(row, "", None)
+        current.pop("meta", None)
+        patched = mapping.canonicalize(apply_operations(current, operations), "User")
+        upsert = mapping.user_from_scim(patched, user_id=user_id, current_state=row["state"])
+        if upsert.username.lower() != row["username"].lower() or upsert.external_id != row["external_id"]:
+            await _check_user_unique(conn, auth, upsert, user_id)
+        await _apply(conn, auth, [upsert])
+    return await _after_write(conn, auth, user_id, row["groups"])
+
+
+async def delete_user(conn: Connection, auth: DirectoryAuth, user_id: str, if_match: str | None) -> None:
+    async with conn.transaction():
+        row = await get_user(conn, auth, user_id, for_update=True)
+        check_version(row, if_match)
+        await _apply(conn, auth, [UserRemove(user=Ref(id=user_id))])
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+async def get_group(
+    conn: Connection, auth: DirectoryAuth, group_id: str, *, for_update: bool = False
+) -> dict[str, Any]:
+    row = await store.get_group(conn, auth.tenant_id, auth.directory_id, group_id, for_update=for_update)
+    if row is None:
+        raise ScimError(404, f"Group {group_id} not found")
+    return row
+
+
+async def group_members(
+    conn: Connection, auth: DirectoryAuth, group_ids: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    return await store.members_of_groups(conn, auth.tenant_id, group_ids)
+
+
+async def list_groups(
+    conn: Connection, auth: DirectoryAuth, query: ListQuery
+) -> tuple[int, list[dict[str, Any]]]:
+    try:
+        return await store.list_groups(
+            conn,
+            auth.tenant_id,
+            auth.directory_id,
+            filter_node=_parse(query.filter),
+            sort_by=query.sort_by,
+            descending=query.descending,
+            offset=query.start_index - 1,
+            limit=query.count,
+        )
+    except FilterError as exc:
+        raise ScimError(400, exc.detail, exc.scim_type) from None
+
+
+async def _check_group_unique(
+    conn: Connection, auth: DirectoryAuth, external_id: str | None, group_id: str
+) -> None:
+    if external_id and await store.find_group_external_id(
+        conn, auth.tenant_id, auth.directory_id, external_id, group_id
+    ):
+        raise ScimError(409, "another group in this directory already has this externalId", "uniqueness")
+
+
+def _members_key(body: dict[str, Any]) -> str | None:
+    return next((k for k in body if k.lower() == "members"), None)
+
+
+async def create_group(conn: Connection, auth: DirectoryAuth, body: dict[str, Any]) -> dict[str, Any]:
+    group_id = new_id("dg")
+    resource = mapping.canonicalize(body, "Group")
+    upsert = mapping.group_from_scim(resource, group_id=group_id)
+    key = _members_key(body)
+    members = mapping.member_ids(body[key]) if key else []
+    changes: list[Change] = [upsert]
+    if members:  # honoured on POST (RFC 7643 §4.2), unlike some peers
+        changes.append(MembershipAdd(group=Ref(id=group_id), users=tuple(Ref(id=m) for m in members)))
+    async with conn.transaction():
+        await _check_group_unique(conn, auth, upsert.external_id, group_id)
+        await _apply(conn, auth, changes)
+    return await get_group(conn, auth, group_id)
+
+
+async def replace_group(
+    conn: Connection, auth: DirectoryAuth, group_id: str, body: dict[str, Any], if_match: str | None
+) -> dict[str, Any]:
+    resource = mapping.canonicalize(body, "Group")
+    if resource.get("id") not in (None, group_id):
+        raise ScimError(400, "id in the body does not match the URL", "mutability")
+    key = _members_key(body)
+    members = mapping.member_ids(body[key]) if key else []
+    async with conn.transaction():
+        row = await get_group(conn, auth, group_id, for_update=True)
+        check_version(row, if_match)
+        upsert = mapping.group_from_scim(resource, group_id=group_id)
+        await _check_group_unique(conn, auth, upsert.external_id, group_id)
+        replace = MembershipReplace(group=Ref(id=group_id), users=tuple(Ref(id=m) for m in members))
+        await _apply(conn, auth, [upsert, replace])
+    return await get_group(conn, auth, group_id)
+
+
+async def patch_group(
+    conn: Connection, auth: DirectoryAuth, group_id: str, body: Any, if_match: str | None
+) -> dict[str, Any]:
+    operations, steps = split_member_operations(parse_patch(body))
+    async with conn.transaction():
+        row = await get_group(conn, auth, group_id, for_update=True)
+        check_version(row, if_match)
+        changes: list[Change] = []
+        if operations:
+            current = mapping.group_to_scim(row, "", None)
+            current.pop("meta", None)
+            patched = mapping.canonicalize(apply_operations(current, operations), "Group")
+            upsert = mapping.group_from_scim(patched, group_id=group_id)
+            if upsert.external_id != row["external_id"]:
+                await _check_group_unique(conn, auth, upsert.external_id, group_id)
+            changes.append(upsert)
+        group = Ref(id=group_id)
+        for kind, ids in steps:
+            users = tuple(Ref(id=i) for i in dict.fromkeys(ids))
+            if kind == "add":
+                changes.append(MembershipAdd(group=group, users=users))
+            elif kind == "replace":
+                changes.append(MembershipReplace(group=group, users=users))
+            else:
+                # Removing someone who is not (or no longer) a user is a no-op, not an error.
+                known = await store.existing_user_ids(conn, auth.tenant_id, auth.directory_id, list(ids))
+                kept = tuple(u for u in users if u.id in known)
+                if kept:
+                    changes.append(MembershipRemove(group=group, users=kept))
+        await _apply(conn, auth, changes)
+    return await get_group(conn, auth, group_id)
+
+
+async def delete_group(conn: Connection, auth: DirectoryAuth, group_id: str, if_match: str | None) -> None:
+    async with conn.transaction():
+        row = await get_group(conn, auth, group_id, for_update=True)
+        check_version(row, if_match)
+        await _apply(conn, auth, [GroupRemove(group=Ref(id=group_id))])

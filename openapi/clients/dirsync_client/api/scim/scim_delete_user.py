@@ -1,0 +1,194 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.scim_error_body import ScimErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    directory_id: str,
+    user_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/scim/v2/{directory_id}/Users/{user_id}".format(
+            directory_id=quote(str(directory_id), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ScimErrorBody | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ScimErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ScimErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ScimErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ScimErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = ScimErrorBody.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 500:
+        response_500 = ScimErrorBody.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ScimErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    directory_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ScimErrorBody]:
+    """Delete a user
+
+    Args:
+        directory_id (str):
+        user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ScimErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        user_id=user_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    directory_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ScimErrorBody | None:
+    """Delete a user
+
+    Args:
+        directory_id (str):
+        user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ScimErrorBody
+    """
+
+    return sync_detailed(
+        directory_id=directory_id,
+        user_id=user_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    directory_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ScimErrorBody]:
+    """Delete a user
+
+    Args:
+        directory_id (str):
+        user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ScimErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        user_id=user_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    directory_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ScimErrorBody | None:
+    """Delete a user
+
+    Args:
+        directory_id (str):
+        user_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ScimErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            directory_id=directory_id,
+            user_id=user_id,
+            client=client,
+        )
+    ).parsed

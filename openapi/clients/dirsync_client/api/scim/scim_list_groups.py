@@ -1,0 +1,321 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.scim_error_body import ScimErrorBody
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    directory_id: str,
+    *,
+    filter_: None | str | Unset = UNSET,
+    start_index: int | Unset = 1,
+    count: int | None | Unset = UNSET,
+    sort_by: None | str | Unset = UNSET,
+    sort_order: None | str | Unset = UNSET,
+    attributes: None | str | Unset = UNSET,
+    excluded_attributes: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_filter_: None | str | Unset
+    if isinstance(filter_, Unset):
+        json_filter_ = UNSET
+    else:
+        json_filter_ = filter_
+    params["filter"] = json_filter_
+
+    params["startIndex"] = start_index
+
+    json_count: int | None | Unset
+    if isinstance(count, Unset):
+        json_count = UNSET
+    else:
+        json_count = count
+    params["count"] = json_count
+
+    json_sort_by: None | str | Unset
+    if isinstance(sort_by, Unset):
+        json_sort_by = UNSET
+    else:
+        json_sort_by = sort_by
+    params["sortBy"] = json_sort_by
+
+    json_sort_order: None | str | Unset
+    if isinstance(sort_order, Unset):
+        json_sort_order = UNSET
+    else:
+        json_sort_order = sort_order
+    params["sortOrder"] = json_sort_order
+
+    json_attributes: None | str | Unset
+    if isinstance(attributes, Unset):
+        json_attributes = UNSET
+    else:
+        json_attributes = attributes
+    params["attributes"] = json_attributes
+
+    json_excluded_attributes: None | str | Unset
+    if isinstance(excluded_attributes, Unset):
+        json_excluded_attributes = UNSET
+    else:
+        json_excluded_attributes = excluded_attributes
+    params["excludedAttributes"] = json_excluded_attributes
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/scim/v2/{directory_id}/Groups".format(
+            directory_id=quote(str(directory_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ScimErrorBody | str | None:
+    if response.status_code == 200:
+        response_200 = cast(str, response.json())
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ScimErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ScimErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ScimErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ScimErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = ScimErrorBody.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 500:
+        response_500 = ScimErrorBody.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ScimErrorBody | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: None | str | Unset = UNSET,
+    start_index: int | Unset = 1,
+    count: int | None | Unset = UNSET,
+    sort_by: None | str | Unset = UNSET,
+    sort_order: None | str | Unset = UNSET,
+    attributes: None | str | Unset = UNSET,
+    excluded_attributes: None | str | Unset = UNSET,
+) -> Response[ScimErrorBody | str]:
+    """List or filter groups
+
+    Args:
+        directory_id (str):
+        filter_ (None | str | Unset): RFC 7644 §3.4.2.2 filter
+        start_index (int | Unset): 1-based index of the first result Default: 1.
+        count (int | None | Unset): Page size (at most maxResults)
+        sort_by (None | str | Unset):
+        sort_order (None | str | Unset): ascending or descending
+        attributes (None | str | Unset):
+        excluded_attributes (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ScimErrorBody | str]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        filter_=filter_,
+        start_index=start_index,
+        count=count,
+        sort_by=sort_by,
+        sort_order=sort_order,
+        attributes=attributes,
+        excluded_attributes=excluded_attributes,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: None | str | Unset = UNSET,
+    start_index: int | Unset = 1,
+    count: int | None | Unset = UNSET,
+    sort_by: None | str | Unset = UNSET,
+    sort_order: None | str | Unset = UNSET,
+    attributes: None | str | Unset = UNSET,
+    excluded_attributes: None | str | Unset = UNSET,
+) -> ScimErrorBody | str | None:
+    """List or filter groups
+
+    Args:
+        directory_id (str):
+        filter_ (None | str | Unset): RFC 7644 §3.4.2.2 filter
+        start_index (int | Unset): 1-based index of the first result Default: 1.
+        count (int | None | Unset): Page size (at most maxResults)
+        sort_by (None | str | Unset):
+        sort_order (None | str | Unset): ascending or descending
+        attributes (None | str | Unset):
+        excluded_attributes (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ScimErrorBody | str
+    """
+
+    return sync_detailed(
+        directory_id=directory_id,
+        client=client,
+        filter_=filter_,
+        start_index=start_index,
+        count=count,
+        sort_by=sort_by,
+        sort_order=sort_order,
+        attributes=attributes,
+        excluded_attributes=excluded_attributes,
+    ).parsed
+
+
+async def asyncio_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: None | str | Unset = UNSET,
+    start_index: int | Unset = 1,
+    count: int | None | Unset = UNSET,
+    sort_by: None | str | Unset = UNSET,
+    sort_order: None | str | Unset = UNSET,
+    attributes: None | str | Unset = UNSET,
+    excluded_attributes: None | str | Unset = UNSET,
+) -> Response[ScimErrorBody | str]:
+    """List or filter groups
+
+    Args:
+        directory_id (str):
+        filter_ (None | str | Unset): RFC 7644 §3.4.2.2 filter
+        start_index (int | Unset): 1-based index of the first result Default: 1.
+        count (int | None | Unset): Page size (at most maxResults)
+        sort_by (None | str | Unset):
+        sort_order (None | str | Unset): ascending or descending
+        attributes (None | str | Unset):
+        excluded_attributes (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ScimErrorBody | str]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        filter_=filter_,
+        start_index=start_index,
+        count=count,
+        sort_by=sort_by,
+        sort_order=sort_order,
+        attributes=attributes,
+        excluded_attributes=excluded_attributes,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    filter_: None | str | Unset = UNSET,
+    start_index: int | Unset = 1,
+    count: int | None | Unset = UNSET,
+    sort_by: None | str | Unset = UNSET,
+    sort_order: None | str | Unset = UNSET,
+    attributes: None | str | Unset = UNSET,
+    excluded_attributes: None | str | Unset = UNSET,
+) -> ScimErrorBody | str | None:
+    """List or filter groups
+
+    Args:
+        directory_id (str):
+        filter_ (None | str | Unset): RFC 7644 §3.4.2.2 filter
+        start_index (int | Unset): 1-based index of the first result Default: 1.
+        count (int | None | Unset): Page size (at most maxResults)
+        sort_by (None | str | Unset):
+        sort_order (None | str | Unset): ascending or descending
+        attributes (None | str | Unset):
+        excluded_attributes (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ScimErrorBody | str
+    """
+
+    return (
+        await asyncio_detailed(
+            directory_id=directory_id,
+            client=client,
+            filter_=filter_,
+            start_index=start_index,
+            count=count,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            attributes=attributes,
+            excluded_attributes=excluded_attributes,
+        )
+    ).parsed

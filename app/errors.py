@@ -82,3 +82,18 @@ class UnknownMembers(InvalidRequest):
 class MigrationError(DirsyncError):
     slug = "migration-error"
     title = "Migration error"
+
+
+class WebhookEndpointNotFound(NotFound):
+    slug = "webhook-endpoint-not-found"
+    title = "Webhook endpoint not found"
+
+
+class UnsafeWebhookUrl(InvalidRequest):
+    slug = "unsafe-webhook-url"
+    title = "The webhook URL is not an allowed destination"
+
+
+class InvalidReplay(InvalidRequest):
+    slug = "invalid-replay"
+    title = "Invalid replay request"

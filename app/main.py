@@ -24,6 +24,7 @@ from app.api.metrics import metrics
 from app.api.middleware import request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS
 from app.api.tenant import TenantController
+from app.api.webhook_endpoints import WebhookEndpointController
 from app.db import create_pool
 from app.settings import Settings, SettingsError
 
@@ -34,7 +35,7 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController]
+V1_CONTROLLERS: list[type] = [TenantController, WebhookEndpointController]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -58,6 +59,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="tenant", description="The calling tenant and its API keys"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
+            Tag(name="webhooks", description="Webhook endpoints, secrets, replay and the attempt log"),
         ],
     )
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.datastructures import State
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from app.delivery import metrics as delivery_metrics
 
 
 @get(
@@ -12,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
     summary="Prometheus metrics",
     operation_id="metrics",
     media_type="text/plain",
-    sync_to_thread=False,
 )
-def metrics() -> Response[bytes]:
+async def metrics(state: State) -> Response[bytes]:
+    await delivery_metrics.refresh(state.pool)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

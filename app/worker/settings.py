@@ -10,6 +10,7 @@ from arq.worker import Worker
 
 from app.db import create_pool
 from app.settings import Settings, SettingsError
+from app.worker.delivery import SEND_FUNCTION, SWEEP_CRON, delivery_shutdown, delivery_startup
 
 log = structlog.get_logger()
 
@@ -22,8 +23,11 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping]
-CRON_JOBS: list[Any] = []
+FUNCTIONS: list[Any] = [system_ping, SEND_FUNCTION]
+CRON_JOBS: list[Any] = [SWEEP_CRON]
+# Async hooks run with ctx after the pool is created / before it is closed.
+STARTUP_HOOKS: list[Any] = [delivery_startup]
+SHUTDOWN_HOOKS: list[Any] = [delivery_shutdown]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
@@ -35,9 +39,13 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["pool"] = await create_pool(settings)
+        for hook in STARTUP_HOOKS:
+            await hook(ctx)
         log.info("worker_started")
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        for hook in SHUTDOWN_HOOKS:
+            await hook(ctx)
         pool = ctx.get("pool")
         if pool is not None:
             await pool.close()

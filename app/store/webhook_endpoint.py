@@ -172,35 +172,36 @@ async def record_failure(
 ) -> tuple[EndpointRow, bool] | None:
     """Start or continue the failing streak; disable the endpoint once it is long enough.
 
-    Returns the endpoint and whether THIS call disabled it.
+    Returns the endpoint and whether THIS call disabled it. Runs inside the caller's transaction;
+    the row lock makes concurrent failures of one endpoint report the disabling once.
     """
+    was_enabled = await conn.fetchval(
+        "SELECT enabled FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        tenant_id,
+        endpoint_id,
+    )
+    if was_enabled is None:
+        return None
     record = await conn.fetchrow(
         f"""
-        WITH before AS (
-            SELECT enabled FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE
-        )
         UPDATE webhook_endpoints SET
             failing_since = coalesce(failing_since, now()),
             last_error = $3,
             enabled = enabled AND coalesce(failing_since, now()) > now() - make_interval(secs => $4),
             disabled_reason = CASE
                 WHEN enabled AND coalesce(failing_since, now()) <= now() - make_interval(secs => $4)
-                THEN 'failing since ' || to_char(failing_since AT TIME ZONE 'UTC',
+                THEN 'failing since ' || to_char(coalesce(failing_since, now()) AT TIME ZONE 'UTC',
                                                  'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': ' || $3
                 ELSE disabled_reason END
         WHERE tenant_id = $1 AND id = $2
-        RETURNING {_COLUMNS}, (SELECT enabled FROM before) AS was_enabled
+        RETURNING {_COLUMNS}
         """,  # noqa: S608
         tenant_id,
         endpoint_id,
         error,
         disable_after,
     )
-    if record is None:
-        return None
-    row = dict(record)
-    was_enabled = row.pop("was_enabled")
-    endpoint = msgspec.convert(row, EndpointRow)
+    endpoint = _row(record)
     return endpoint, bool(was_enabled and not endpoint.enabled)
 
 

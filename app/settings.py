@@ -243,6 +243,20 @@ DESCRIPTIONS: dict[str, str] = {
     "crypto.keys": "`key_id:base64(32 bytes)` list, comma-separated; the first encrypts, all decrypt",
     "delivery.allow_loopback": "allow webhook targets on loopback addresses (dev and tests only)",
     "delivery.allow_http": "allow plain-http webhook targets (https only by default)",
+    "delivery.retry_schedule": "seconds before each retry, a JSON list "
+    "(default `[5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200]`); after the last, the event is given up",
+    "delivery.retry_jitter": "each retry delay is multiplied by a random factor in 1 ± this",
+    "delivery.max_retry_after": "longest `Retry-After` (429/503) honoured, in seconds",
+    "delivery.disable_after": "seconds of continuous failure after which an endpoint is disabled",
+    "delivery.connect_timeout": "webhook connect timeout, seconds",
+    "delivery.total_timeout": "webhook request timeout (connect, send, read), seconds",
+    "delivery.max_response_bytes": "most response bytes read from a webhook receiver (1 KiB is logged)",
+    "delivery.max_in_flight_per_endpoint": "concurrent requests per endpoint per worker process",
+    "delivery.batch_size": "deliveries per job run before the stream yields to others (fairness)",
+    "delivery.lease_seconds": "a stream's lease; a killed worker's streams resume after it expires",
+    "delivery.sweep_interval": "seconds between sweeps that re-enqueue streams with pending events",
+    "delivery.attempt_retention_days": "days the attempt log is kept",
+    "delivery.secret_rotation_overlap": "default seconds the previous secret keeps signing after a rotation",
 }
 
 

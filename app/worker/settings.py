@@ -65,5 +65,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
 def make_worker(settings: Settings, **overrides: Any) -> Worker:
     options = worker_settings(settings)
+    if overrides.get("burst"):
+        options["cron_jobs"] = None  # a burst drains the queue; crons would keep refilling it
     options.update(overrides)
     return Worker(**options)

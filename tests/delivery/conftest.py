@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -53,10 +54,8 @@ class Workers:
                 self.running.remove(entry)
                 await worker.close()
                 entry[1].cancel()
-                try:
+                with contextlib.suppress(asyncio.CancelledError):
                     await entry[1]
-                except asyncio.CancelledError:
-                    pass
 
     async def stop_all(self) -> None:
         for worker, _ in list(self.running):

@@ -63,7 +63,7 @@ async def test_a_failing_endpoint_does_not_delay_another(pool, tenant, workers, 
         return 500, {}, b""
 
     stuck.behaviour = hang
-    await endpoints(tenant, stuck)
+    stuck_endpoint = await endpoints(tenant, stuck)
     await endpoints(tenant, healthy)
     failing = await receivers()
     failing.behaviour = lambda _r: (500, {}, b"down")
@@ -79,6 +79,17 @@ async def test_a_failing_endpoint_does_not_delay_another(pool, tenant, workers, 
     # The stuck endpoint holds exactly one request per directory stream, nothing more.
     assert len(stuck.received) == 2
     release.set()
+    await wait_for(lambda: len(stuck.answered) == 2, what="stuck requests answered")
+    # Let the two runs record their attempt and re-queue before the worker stops.
+    async with pool.acquire() as conn:
+        for _ in range(500):
+            recorded = await conn.fetchval(
+                "SELECT count(*) FROM delivery_attempts WHERE tenant_id = $1 AND endpoint_id = $2",
+                tenant.id,
+                stuck_endpoint["id"],
+            )
+            if recorded >= 2:
+                break
 
 
 async def test_give_up_moves_on_and_tells_the_tenant(

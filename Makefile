@@ -35,6 +35,9 @@ typecheck: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/python -m app.openapi write
+	rm -rf openapi/clients/dirsync_client
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path openapi/openapi.json \
+		--meta none --output-path openapi/clients/dirsync_client
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

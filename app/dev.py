@@ -101,7 +101,10 @@ async def _serve_all(settings: Settings, ready: asyncio.Event | None = None) -> 
             ready.set()
         await serve_task
     finally:
-        await worker.close()
+        try:
+            await worker.close()
+        except Exception as exc:  # shutting down anyway; say why rather than print a traceback
+            log.warning("worker_close_failed", error=str(exc))
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task

@@ -112,6 +112,9 @@ class EmbeddedRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own session: Ctrl-C reaches `dirsync dev`, which then stops Redis last, after the
+            # worker has drained (a terminal's SIGINT would otherwise kill Redis first).
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while not tcp_reachable("127.0.0.1", self.port, 0.2):

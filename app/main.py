@@ -9,10 +9,11 @@ from arq.connections import ArqRedis
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins.prometheus import PrometheusConfig
+from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 from redis.asyncio import ConnectionPool
 
@@ -22,7 +23,7 @@ from app.api.deps import connection_middleware, provide_conn, provide_settings, 
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
 from app.api.middleware import request_context_middleware
-from app.api.problems import EXCEPTION_HANDLERS
+from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
 from app.api.tenant import TenantController
 from app.api.webhook_endpoints import WebhookEndpointController
 from app.db import create_pool
@@ -91,7 +92,7 @@ def create_app(
         dependencies={"tenant_id": Provide(provide_tenant_id)},
         security=[{"apiKey": []}],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -122,6 +123,32 @@ def create_app(
         state=_initial_state(settings),
         debug=False,
     )
+    document_problems(app)
+    return app
+
+
+def document_problems(app: Litestar) -> None:
+    """Describe every REST error response as problem details in the OpenAPI document.
+
+    Litestar documents validation errors with its own exception shape; ours is RFC 9457, so each
+    handler gets explicit responses (handler-declared ones win). SCIM routes document their own.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(("/scim", "/docs")):
+            continue
+        for handler in route.route_handlers:
+            codes = {400: "Invalid request (body, query or path)", 500: "Internal error (no internals shown)"}
+            if handler.resolve_security():
+                codes[401] = "Missing, malformed, unknown or revoked credentials"
+            if "{" in route.path:
+                codes[404] = "No such resource for this tenant"
+            if handler.http_methods & {"POST", "PUT", "PATCH"}:
+                codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
+            problems = {
+                code: ResponseSpec(data_container=Problem, media_type=PROBLEM_MEDIA_TYPE, description=text)
+                for code, text in codes.items()
+            }
+            handler.responses = {**problems, **(handler.responses or {})}
 
 
 def _initial_state(settings: Settings) -> State:

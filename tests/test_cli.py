@@ -77,6 +77,7 @@ def test_dev_brings_up_api_and_worker_and_prints_a_working_key(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        start_new_session=True,
     ) as process:
         try:
             assert process.stdout is not None
@@ -96,7 +97,8 @@ def test_dev_brings_up_api_and_worker_and_prints_a_working_key(
                 assert me.status_code == 200
                 assert me.json()["id"] == printed["Demo tenant"]
                 assert client.get("/docs/openapi.json").status_code == 200
-            process.send_signal(signal.SIGINT)
+            # Ctrl-C in a terminal signals the whole foreground process group.
+            os.killpg(process.pid, signal.SIGINT)
             assert process.wait(timeout=20) == 0
         finally:
             if process.poll() is None:

@@ -81,8 +81,11 @@ class CommitListener:
 
     async def stop(self) -> None:
         self._closed = True
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
+        # Wait for them, so none is left holding a Redis connection when the pool closes.
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()

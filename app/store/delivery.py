@@ -1,7 +1,7 @@
 """Delivery state: streams (ordered lanes with a cursor), the attempt log, pending work.
 
-Functions that the worker's sweep and waker use across tenants say so; every other statement
-filters by tenant_id.
+The sweep's functions work across tenants and say so ("Unscoped by design"); every other
+statement filters by tenant_id.
 """
 
 from __future__ import annotations
@@ -64,40 +64,27 @@ class AttemptRow(msgspec.Struct, kw_only=True):
     outcome: str
 
 
-_STREAM_COLUMNS = """
-    tenant_id, endpoint_id, id, kind, directory_id, cursor, cursor_tx::text::bigint AS cursor_tx,
-    range_to, failed_since, event_id, done, attempts, next_attempt_at
-"""
-_ATTEMPT_COLUMNS = """
-    id, endpoint_id, event_id, event_type, directory_id, sequence, attempt, created_at, status,
-    latency_ms, error, response_excerpt, request_headers, replay, test, outcome
-"""
-_EVENT_COLUMNS = "id, type, directory_id, sequence, body, recorded_at, tx_id::text::bigint AS tx_id, position"
-
-# Where a lazily created directory stream starts: after the events recorded before the endpoint
-# existed, so a new endpoint receives what happens from its creation on.
-_START_CURSOR = """
-    coalesce((SELECT max(ev.sequence) FROM events ev
-              WHERE ev.tenant_id = ep.tenant_id AND ev.directory_id = $2
-                AND ev.recorded_at < ep.created_at), 0)
-"""
-
-
 async def ensure_directory_streams(conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
-    """Create missing streams of enabled endpoints that want this directory; their endpoint ids."""
+    """Create missing streams of enabled endpoints that want this directory; their endpoint ids.
+
+    A new stream starts after the events recorded before its endpoint existed, so a new endpoint
+    receives what happens from its creation on.
+    """
     records = await conn.fetch(
-        f"""
+        """
         WITH wanted AS (
             SELECT ep.tenant_id, ep.id, ep.created_at FROM webhook_endpoints ep
             WHERE ep.tenant_id = $1 AND ep.enabled
               AND (ep.directory_ids IS NULL OR $2 = ANY (ep.directory_ids))
         ), created AS (
             INSERT INTO webhook_streams (tenant_id, endpoint_id, id, kind, directory_id, cursor)
-            SELECT ep.tenant_id, ep.id, $2, 'directory', $2, {_START_CURSOR} FROM wanted ep
+            SELECT ep.tenant_id, ep.id, $2, 'directory', $2, coalesce((SELECT max(ev.sequence) FROM events ev
+              WHERE ev.tenant_id = ep.tenant_id AND ev.directory_id = $2
+                AND ev.recorded_at < ep.created_at), 0) FROM wanted ep
             ON CONFLICT DO NOTHING
         )
         SELECT id FROM wanted
-        """,  # noqa: S608 - constant fragment
+        """,
         tenant_id,
         directory_id,
     )
@@ -129,7 +116,7 @@ async def ensure_tenant_streams(conn: Connection, tenant_id: str, event_type: st
 
 
 async def ensure_all_streams(conn: Connection) -> None:
-    """Sweep (all tenants): streams for every enabled endpoint x directory that has events."""
+    """Streams for every enabled endpoint x directory with events. Unscoped by design: the sweep."""
     await conn.execute(
         """
         INSERT INTO webhook_streams (tenant_id, endpoint_id, id, kind, directory_id, cursor)
@@ -147,7 +134,10 @@ async def ensure_all_streams(conn: Connection) -> None:
 
 
 async def pending_streams(conn: Connection) -> list[tuple[str, str, str, datetime | None]]:
-    """Sweep (all tenants): (tenant_id, endpoint_id, stream_id, next_attempt_at) with work to do."""
+    """(tenant_id, endpoint_id, stream_id, next_attempt_at) with work to do.
+
+    Unscoped by design: the sweep looks at every tenant.
+    """
     records = await conn.fetch(
         """
         SELECT s.tenant_id, s.endpoint_id, s.id, s.next_attempt_at
@@ -180,12 +170,14 @@ async def claim_stream(
 ) -> StreamRow | None:
     """Lease the stream to one job; None if another job holds an unexpired lease."""
     record = await conn.fetchrow(
-        f"""
+        """
         UPDATE webhook_streams SET lease_token = $4, lease_until = now() + make_interval(secs => $5)
         WHERE tenant_id = $1 AND endpoint_id = $2 AND id = $3
           AND (lease_until IS NULL OR lease_until < now() OR lease_token = $4)
-        RETURNING {_STREAM_COLUMNS}
-        """,  # noqa: S608
+        RETURNING tenant_id, endpoint_id, id, kind, directory_id, cursor,
+                  cursor_tx::text::bigint AS cursor_tx, range_to, failed_since, event_id, done,
+                  attempts, next_attempt_at
+        """,
         tenant_id,
         endpoint_id,
         stream_id,
@@ -215,13 +207,14 @@ async def next_events(conn: Connection, stream: StreamRow, limit: int) -> list[E
     if stream.kind == "tenant":
         # Only transactions older than every running one: a late commit is never skipped.
         records = await conn.fetch(
-            f"""
-            SELECT {_EVENT_COLUMNS} FROM events
+            """
+            SELECT id, type, directory_id, sequence, body, recorded_at, tx_id::text::bigint AS tx_id, position
+            FROM events
             WHERE tenant_id = $1 AND directory_id IS NULL
               AND (tx_id, position) > ($2::text::xid8, $3)
               AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, position LIMIT $4
-            """,  # noqa: S608
+            """,
             stream.tenant_id,
             str(stream.cursor_tx or 0),
             stream.cursor,
@@ -229,15 +222,19 @@ async def next_events(conn: Connection, stream: StreamRow, limit: int) -> list[E
         )
     elif stream.event_id is not None:
         records = await conn.fetch(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2 AND NOT $3",  # noqa: S608
+            """
+            SELECT id, type, directory_id, sequence, body, recorded_at, tx_id::text::bigint AS tx_id, position
+            FROM events WHERE tenant_id = $1 AND id = $2 AND NOT $3
+            """,
             stream.tenant_id,
             stream.event_id,
             stream.done,
         )
     else:
         records = await conn.fetch(
-            f"""
-            SELECT {_EVENT_COLUMNS} FROM events ev
+            """
+            SELECT id, type, directory_id, sequence, body, recorded_at, tx_id::text::bigint AS tx_id, position
+            FROM events ev
             WHERE ev.tenant_id = $1 AND ev.directory_id = $2 AND ev.sequence > $3
               AND ($4::bigint IS NULL OR ev.sequence <= $4)
               AND ($5::timestamptz IS NULL OR EXISTS (
@@ -245,7 +242,7 @@ async def next_events(conn: Connection, stream: StreamRow, limit: int) -> list[E
                   WHERE a.tenant_id = ev.tenant_id AND a.endpoint_id = $6 AND a.event_id = ev.id
                     AND a.outcome = 'given_up' AND a.created_at >= $5))
             ORDER BY ev.sequence LIMIT $7
-            """,  # noqa: S608
+            """,
             stream.tenant_id,
             stream.directory_id,
             stream.cursor,
@@ -390,14 +387,15 @@ async def insert_test_attempt(
     request_headers: dict[str, str],
 ) -> AttemptRow:
     record = await conn.fetchrow(
-        f"""
+        """
         INSERT INTO delivery_attempts
             (tenant_id, id, endpoint_id, event_id, event_type, attempt, status, latency_ms, error,
              response_excerpt, request_headers, test, outcome)
         VALUES ($1, $2, $3, $4, 'ping', 1, $5, $6, $7, $8, $9, true,
                 CASE WHEN $5 BETWEEN 200 AND 299 THEN 'delivered' ELSE 'given_up' END)
-        RETURNING {_ATTEMPT_COLUMNS}
-        """,  # noqa: S608
+        RETURNING id, endpoint_id, event_id, event_type, directory_id, sequence, attempt, created_at, status,
+    latency_ms, error, response_excerpt, request_headers, replay, test, outcome
+        """,
         tenant_id,
         attempt_id,
         endpoint_id,
@@ -422,13 +420,14 @@ async def list_attempts(
 ) -> list[AttemptRow]:
     """Newest first."""
     records = await conn.fetch(
-        f"""
-        SELECT {_ATTEMPT_COLUMNS} FROM delivery_attempts
+        """
+        SELECT id, endpoint_id, event_id, event_type, directory_id, sequence, attempt, created_at, status,
+    latency_ms, error, response_excerpt, request_headers, replay, test, outcome FROM delivery_attempts
         WHERE tenant_id = $1 AND endpoint_id = $2
           AND ($3::text IS NULL OR event_id = $3)
           AND ($4::text IS NULL OR id < $4)
         ORDER BY id DESC LIMIT $5
-        """,  # noqa: S608
+        """,
         tenant_id,
         endpoint_id,
         event_id,
@@ -439,7 +438,7 @@ async def list_attempts(
 
 
 async def delete_old_attempts(conn: Connection, *, older_than_days: int, limit: int = 10_000) -> int:
-    """Retention (all tenants)."""
+    """Retention. Unscoped by design: maintenance across all tenants."""
     status = await conn.execute(
         """
         DELETE FROM delivery_attempts WHERE ctid IN (

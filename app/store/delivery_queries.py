@@ -16,19 +16,24 @@ async def insert_tenant_event(
     conn: Connection, tenant_id: str, *, event_id: str, event_type: str, occurred_at: datetime, body: bytes
 ) -> None:
     """Append a tenant-level signal (no directory, no sequence) and wake its listeners on commit."""
+    payload = msgspec.json.encode({"tenant_id": tenant_id, "directory_id": None, "type": event_type})
     await conn.execute(
         """
-        INSERT INTO events (tenant_id, id, type, occurred_at, recorded_at, body)
-        VALUES ($1, $2, $3, $4, $4, $5)
+        WITH appended AS (
+            INSERT INTO events (tenant_id, id, type, occurred_at, recorded_at, body)
+            VALUES ($1, $2, $3, $4, $4, $5)
+            RETURNING tenant_id
+        )
+        SELECT pg_notify($6, $7) FROM appended WHERE tenant_id = $1
         """,
         tenant_id,
         event_id,
         event_type,
         occurred_at,
         body.decode(),
+        NOTIFY_CHANNEL,
+        payload.decode(),
     )
-    payload = msgspec.json.encode({"tenant_id": tenant_id, "directory_id": None, "type": event_type})
-    await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload.decode())
 
 
 async def get_event_position(
@@ -120,7 +125,7 @@ class EndpointStats(msgspec.Struct, kw_only=True):
 
 
 async def endpoint_stats(conn: Connection) -> list[EndpointStats]:
-    """Per-endpoint delivery counters and stream lag (all tenants; read by /metrics)."""
+    """Per-endpoint delivery counters and stream lag. Unscoped by design: /metrics covers all tenants."""
     records = await conn.fetch(
         """
         SELECT ep.tenant_id, ep.id AS endpoint_id, ep.enabled,

@@ -25,6 +25,7 @@ class ApiKeyRow(msgspec.Struct, kw_only=True):
 
 
 async def insert_tenant(conn: Connection, *, tenant_id: str, name: str) -> TenantRow:
+    """Unscoped by design: the tenants table is keyed by the tenant id itself."""
     row = await conn.fetchrow(
         """
         INSERT INTO tenants (id, name) VALUES ($1, $2)
@@ -38,12 +39,13 @@ async def insert_tenant(conn: Connection, *, tenant_id: str, name: str) -> Tenan
 
 
 async def get_tenant(conn: Connection, tenant_id: str) -> TenantRow | None:
+    """Unscoped by design: the tenants table is keyed by the tenant id itself."""
     row = await conn.fetchrow("SELECT id, name, created_at FROM tenants WHERE id = $1", tenant_id)
     return None if row is None else msgspec.convert(dict(row), TenantRow)
 
 
 async def list_tenants(conn: Connection, *, after: str | None, limit: int) -> list[TenantRow]:
-    # Operator-only: tenants are the one table that is not itself tenant-scoped.
+    """Unscoped by design: operator-only listing of all tenants."""
     rows = await conn.fetch(
         """
         SELECT id, name, created_at FROM tenants

@@ -9,12 +9,6 @@ import msgspec
 
 from app.db import Connection
 
-_COLUMNS = """
-    tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
-    created_at, updated_at
-"""
-
 
 class EndpointRow(msgspec.Struct, kw_only=True):
     tenant_id: str
@@ -62,12 +56,14 @@ async def insert_endpoint(
     secret: str,
 ) -> EndpointRow:
     record = await conn.fetchrow(
-        f"""
+        """
         INSERT INTO webhook_endpoints
             (tenant_id, id, url, description, enabled, event_types, directory_ids, max_rate, secret)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        RETURNING {_COLUMNS}
-        """,  # noqa: S608 - column list is a constant
+        RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    created_at, updated_at
+        """,
         tenant_id,
         endpoint_id,
         url,
@@ -83,7 +79,12 @@ async def insert_endpoint(
 
 async def get_endpoint(conn: Connection, tenant_id: str, endpoint_id: str) -> EndpointRow | None:
     record = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2",  # noqa: S608
+        """
+        SELECT tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+               max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+               created_at, updated_at
+        FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2
+        """,
         tenant_id,
         endpoint_id,
     )
@@ -94,11 +95,13 @@ async def list_endpoints(
     conn: Connection, tenant_id: str, *, after: str | None, limit: int
 ) -> list[EndpointRow]:
     records = await conn.fetch(
-        f"""
-        SELECT {_COLUMNS} FROM webhook_endpoints
+        """
+        SELECT tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    created_at, updated_at FROM webhook_endpoints
         WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2)
         ORDER BY id LIMIT $3
-        """,  # noqa: S608
+        """,
         tenant_id,
         after,
         limit,
@@ -116,7 +119,7 @@ async def update_endpoint(
     values = [changes.get(name) for name in _UPDATABLE]
     flags = [name in changes for name in _UPDATABLE]
     record = await conn.fetchrow(
-        f"""
+        """
         UPDATE webhook_endpoints SET
             url = CASE WHEN $3 THEN $4 ELSE url END,
             description = CASE WHEN $5 THEN $6 ELSE description END,
@@ -130,8 +133,10 @@ async def update_endpoint(
             failing_since = CASE WHEN $7 AND $8 THEN NULL ELSE failing_since END,
             updated_at = now()
         WHERE tenant_id = $1 AND id = $2
-        RETURNING {_COLUMNS}
-        """,  # noqa: S608
+        RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    created_at, updated_at
+        """,
         tenant_id,
         endpoint_id,
         *[item for pair in zip(flags, values, strict=True) for item in pair],
@@ -150,15 +155,17 @@ async def rotate_secret(
     conn: Connection, tenant_id: str, endpoint_id: str, *, secret: str, overlap_seconds: float
 ) -> EndpointRow | None:
     record = await conn.fetchrow(
-        f"""
+        """
         UPDATE webhook_endpoints SET
             previous_secret = secret,
             previous_secret_expires_at = now() + make_interval(secs => $4),
             secret = $3,
             updated_at = now()
         WHERE tenant_id = $1 AND id = $2
-        RETURNING {_COLUMNS}
-        """,  # noqa: S608
+        RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    created_at, updated_at
+        """,
         tenant_id,
         endpoint_id,
         secret,
@@ -183,7 +190,7 @@ async def record_failure(
     if was_enabled is None:
         return None
     record = await conn.fetchrow(
-        f"""
+        """
         UPDATE webhook_endpoints SET
             failing_since = coalesce(failing_since, now()),
             last_error = $3,
@@ -194,8 +201,10 @@ async def record_failure(
                                                  'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': ' || $3
                 ELSE disabled_reason END
         WHERE tenant_id = $1 AND id = $2
-        RETURNING {_COLUMNS}
-        """,  # noqa: S608
+        RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    created_at, updated_at
+        """,
         tenant_id,
         endpoint_id,
         error,

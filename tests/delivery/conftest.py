@@ -52,6 +52,11 @@ class Workers:
         for entry in list(self.running):
             if entry[0] is worker:
                 self.running.remove(entry)
+                # Kill the jobs mid-request (as a dead process would), then let arq's own
+                # bookkeeping settle so no Redis pipeline is left half-used.
+                for job in list(worker.job_tasks.values()):
+                    job.cancel()
+                await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
                 await worker.close()
                 entry[1].cancel()
                 with contextlib.suppress(asyncio.CancelledError):

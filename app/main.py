@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from contextlib import asynccontextmanager
 
+import msgspec
 from arq.connections import ArqRedis
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
@@ -22,7 +23,7 @@ from app.api.admin import AdminTenantController
 from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
-from app.api.middleware import request_context_middleware
+from app.api.middleware import options_allow_middleware, request_context_middleware
 from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
 from app.api.tenant import TenantController
 from app.api.webhook_endpoints import WebhookEndpointController
@@ -109,6 +110,7 @@ def create_app(
         middleware=[
             request_context_middleware,
             connection_middleware,
+            options_allow_middleware,
             PrometheusConfig(
                 app_name="dirsync",
                 prefix="dirsync",
@@ -124,7 +126,28 @@ def create_app(
         debug=False,
     )
     document_problems(app)
+    forbid_unknown_fields_in_schema(app)
     return app
+
+
+def _struct_classes(base: type[msgspec.Struct]) -> Iterator[type[msgspec.Struct]]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _struct_classes(cls)
+
+
+def forbid_unknown_fields_in_schema(app: Litestar) -> None:
+    """Mark request Structs that refuse unknown fields with ``additionalProperties: false``.
+
+    Litestar leaves them open, so generated clients and fuzzers would send extras we reject.
+    """
+    strict = {
+        cls.__name__ for cls in _struct_classes(msgspec.Struct) if cls.__struct_config__.forbid_unknown_fields
+    }
+    components = app.openapi_schema.components
+    for name, schema in (components.schemas or {}).items():
+        if name in strict and isinstance(schema, Schema):
+            schema.additional_properties = False
 
 
 def document_problems(app: Litestar) -> None:
@@ -145,7 +168,12 @@ def document_problems(app: Litestar) -> None:
             if handler.http_methods & {"POST", "PUT", "PATCH"}:
                 codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
             problems = {
-                code: ResponseSpec(data_container=Problem, media_type=PROBLEM_MEDIA_TYPE, description=text)
+                code: ResponseSpec(
+                    data_container=Problem,
+                    media_type=PROBLEM_MEDIA_TYPE,
+                    description=text,
+                    generate_examples=False,
+                )
                 for code, text in codes.items()
             }
             handler.responses = {**problems, **(handler.responses or {})}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 
@@ -11,3 +13,9 @@ class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class Output(msgspec.Struct, kw_only=True):
     """Base of response bodies."""
+
+
+# Postgres text cannot hold NUL; saying so in the schema keeps clients and fuzzers honest.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, msgspec.Meta(pattern=NO_NUL)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]

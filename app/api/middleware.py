@@ -6,12 +6,14 @@ import re
 import time
 
 import structlog
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
 
 log = structlog.get_logger()
 
 REQUEST_ID_HEADER = b"x-request-id"
+_PARAM_TYPE = re.compile(r":[a-z]+}")
 _SAFE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -61,5 +63,39 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
+
+    return middleware
+
+
+def options_allow_middleware(app: ASGIApp) -> ASGIApp:
+    """Correct the ``Allow`` header of automatic OPTIONS responses.
+
+    Litestar builds the OPTIONS handler when the first handler of a path is registered, so a path
+    with GET and POST in one controller answered ``Allow: OPTIONS, POST``. The merged route knows
+    every method; answer with those.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") != "OPTIONS":
+            await app(scope, receive, send)
+            return
+        template = _PARAM_TYPE.sub("}", scope.get("path_template") or "")
+        methods = next(
+            (
+                route.methods
+                for route in scope["litestar_app"].routes
+                if isinstance(route, HTTPRoute) and _PARAM_TYPE.sub("}", route.path) == template
+            ),
+            None,
+        )
+
+        async def send_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and methods:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                headers.append((b"allow", ", ".join(sorted(methods)).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_allow)
 
     return middleware

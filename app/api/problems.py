@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import msgspec
 import structlog
 from litestar import Request, Response
@@ -142,6 +143,18 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     )
 
 
+def data_error_handler(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Problem]:
+    """Values Postgres cannot store (a NUL in text, an out-of-range number) are the client's error."""
+    log.info("request_invalid_data", error=type(exc).__name__)
+    return problem_response(
+        request,
+        status=400,
+        slug="invalid-value",
+        title="A value cannot be stored",
+        detail="a value in the request cannot be stored (for example a NUL character in text)",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.error("request_crashed", exc_info=exc)
     return problem_response(request, status=500, slug="internal", title="Internal server error")
@@ -150,6 +163,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     errors.DirsyncError: domain_error_handler,
     HTTPException: http_error_handler,
+    asyncpg.DataError: data_error_handler,
     Exception: internal_error_handler,
 }
 

@@ -7,12 +7,11 @@ from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
-from app.schema import Input, Output
+from app.schema import NO_NUL, Input, Name, Output
 from app.services.tenant import NewApiKey
 from app.store.tenant import ApiKeyRow, TenantRow
 
 T = TypeVar("T")
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class Tenant(Output):
@@ -60,7 +59,7 @@ class TenantCreate(Input):
 
 
 class ApiKeyCreate(Input):
-    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    name: Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)] = ""
 
 
 class TenantCreated(Output):

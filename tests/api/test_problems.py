@@ -107,3 +107,15 @@ async def test_problem_carries_the_request_id(http: httpx.AsyncClient) -> None:
     not_found = await http.get("/nope", headers={"X-Request-ID": "trace-78"})
     assert not_found.headers["x-request-id"] == "trace-78"
     assert not_found.json()["request_id"] == "trace-78"
+
+
+async def test_nul_in_text_is_a_validation_error(http: httpx.AsyncClient, operator_headers) -> None:
+    response = await http.post("/admin/tenants", json={"name": "bad\u0000name"}, headers=operator_headers)
+    body = assert_problem(response, 400, "validation-error")
+    assert body["errors"][0]["field"] == "name"
+
+
+async def test_options_lists_every_method_of_the_path(http: httpx.AsyncClient) -> None:
+    response = await http.options("/v1/api_keys")
+    assert response.status_code == 204
+    assert set(response.headers["allow"].split(", ")) == {"GET", "POST", "OPTIONS"}

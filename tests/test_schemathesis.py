@@ -1,0 +1,58 @@
+"""Fuzz the live API from its own OpenAPI document: no 5xx, responses match their schemas,
+errors are problem details. Bounded examples and a fixed seed keep it fast and repeatable."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import OPERATOR_TOKEN, LiveServer, TenantFixture
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+
+def run_schemathesis(base_url: str, token: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            str(SCHEMATHESIS),
+            "run",
+            f"{base_url}/docs/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            "15",
+            "--seed",
+            "20261123",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--exclude-path-regex",
+            "^/(metrics|scim)",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+async def test_tenant_api_survives_fuzzing(live_server: LiveServer, tenant: TenantFixture) -> None:
+    result = await asyncio.to_thread(
+        run_schemathesis, live_server.base_url, tenant.api_key, "--exclude-path-regex", "^/admin"
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+async def test_admin_api_survives_fuzzing(live_server: LiveServer) -> None:
+    result = await asyncio.to_thread(
+        run_schemathesis, live_server.base_url, OPERATOR_TOKEN, "--include-path-regex", "^/admin"
+    )
+    assert result.returncode == 0, result.stdout[-6000:]

@@ -92,8 +92,3 @@ class WebhookEndpointNotFound(NotFound):
 class UnsafeWebhookUrl(InvalidRequest):
     slug = "unsafe-webhook-url"
     title = "The webhook URL is not an allowed destination"
-
-
-class InvalidReplay(InvalidRequest):
-    slug = "invalid-replay"
-    title = "Invalid replay request"

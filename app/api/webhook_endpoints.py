@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.api.deps import Conn, SettingsDep, TenantId
 from app.api.schemas import Page
+from app.errors import InvalidRequest
 from app.events import EventType
-from app.schema import Input, Output
+from app.schema import NO_NUL, Input, Output
 from app.services import webhook_endpoints as service
 from app.services.webhook_endpoints import ReplayLane
 from app.store.delivery import AttemptRow
 from app.store.webhook_endpoint import EndpointRow
 
-Url = Annotated[str, msgspec.Meta(min_length=8, max_length=2048, description="https URL that receives POSTs")]
+_PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+# Scheme, a host name or IPv4 address, an optional port, an optional path and query.
+URL_PATTERN = rf"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:{_PORT})?([/?][!-~]*)?$"
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=8,
+        max_length=2048,
+        pattern=URL_PATTERN,
+        description="https URL that receives the POSTs (http only where the server allows it)",
+    ),
+]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
 Rate = Annotated[int, msgspec.Meta(ge=1, le=10_000, description="Most requests per second to this endpoint")]
+# Item constraints do not reach the OpenAPI document (litestar drops them), so ids are plain
+# strings here; an id that names no directory simply matches nothing.
 DirectoryIds = Annotated[list[str], msgspec.Meta(max_length=1000)]
+Description = Annotated[str, msgspec.Meta(max_length=500, pattern=NO_NUL)]
 EventTypes = Annotated[
     list[EventType],
     msgspec.Meta(
@@ -52,7 +68,7 @@ class WebhookEndpoint(Output):
 
 class WebhookEndpointCreate(Input):
     url: Url
-    description: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    description: Description = ""
     enabled: bool = True
     event_types: EventTypes | None = None
     directory_ids: DirectoryIds | None = None
@@ -61,7 +77,7 @@ class WebhookEndpointCreate(Input):
 
 class WebhookEndpointUpdate(Input):
     url: Url | msgspec.UnsetType = msgspec.UNSET
-    description: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    description: Description | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
     event_types: EventTypes | msgspec.UnsetType | None = msgspec.UNSET
     directory_ids: DirectoryIds | msgspec.UnsetType | None = msgspec.UNSET
@@ -73,22 +89,35 @@ class WebhookEndpointSecret(Output):
     previous_secret_expires_at: datetime | None = None
 
 
-class SecretRotate(Input):
-    overlap_seconds: Annotated[float, msgspec.Meta(ge=0, le=7 * 86400)] | None = None
+class ReplayEvent(Input, tag="event", tag_field="kind"):
+    """Re-send one event."""
+
+    event_id: Id
 
 
-class Replay(Input):
-    """One of: ``event_id``; ``directory_id`` + ``from_sequence`` (+ ``to_sequence``);
-    ``since`` (+ ``until``, ``directory_ids``); ``failed_since``."""
+class ReplayRange(Input, tag="range", tag_field="kind"):
+    """Re-send a directory's events from ``from_sequence`` to ``to_sequence`` (default: the last)."""
 
-    event_id: str | None = None
-    directory_id: str | None = None
-    from_sequence: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    directory_id: Id
+    from_sequence: Annotated[int, msgspec.Meta(ge=1)]
     to_sequence: Annotated[int, msgspec.Meta(ge=1)] | None = None
-    since: datetime | None = None
+
+
+class ReplayTime(Input, tag="time", tag_field="kind"):
+    """Re-send the events recorded in [since, until] (default: now), every directory or some."""
+
+    since: datetime
     until: datetime | None = None
     directory_ids: DirectoryIds | None = None
-    failed_since: datetime | None = None
+
+
+class ReplayFailed(Input, tag="failed", tag_field="kind"):
+    """Re-send every event given up for this endpoint since then."""
+
+    since: datetime
+
+
+Replay = ReplayEvent | ReplayRange | ReplayTime | ReplayFailed
 
 
 class ReplayQueued(Output):
@@ -118,6 +147,21 @@ class DeliveryAttempt(Output):
         return msgspec.convert(msgspec.structs.asdict(row), cls)
 
 
+S = TypeVar("S")
+
+
+async def strict_body(request: Request[Any, Any, Any], body_type: Any) -> Any:
+    """Decode the body again, strictly: litestar converts leniently (``0`` would pass as ``false``)."""
+    try:
+        raw = msgspec.json.decode(await request.body())
+        if isinstance(raw, dict):
+            # JSON Schema counts 5.0 as an integer; so do we.
+            raw = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in raw.items()}
+        return msgspec.convert(raw, type=body_type, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
 def _set_fields(data: msgspec.Struct) -> dict[str, Any]:
     return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
 
@@ -128,8 +172,14 @@ class WebhookEndpointController(Controller):
 
     @post("/", summary="Create a webhook endpoint", operation_id="create_webhook_endpoint")
     async def create(
-        self, conn: Conn, tenant_id: TenantId, settings: SettingsDep, data: JSONBody[WebhookEndpointCreate]
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        tenant_id: TenantId,
+        settings: SettingsDep,
+        data: JSONBody[WebhookEndpointCreate],
     ) -> WebhookEndpoint:
+        data = await strict_body(request, WebhookEndpointCreate)
         row = await service.create(conn, tenant_id, _set_fields(data), settings.delivery)
         return WebhookEndpoint.from_row(row)
 
@@ -159,6 +209,7 @@ class WebhookEndpointController(Controller):
     )
     async def update(
         self,
+        request: Request[Any, Any, Any],
         conn: Conn,
         tenant_id: TenantId,
         settings: SettingsDep,
@@ -166,6 +217,7 @@ class WebhookEndpointController(Controller):
         endpoint_id: FromPath[str],
         data: JSONBody[WebhookEndpointUpdate],
     ) -> WebhookEndpoint:
+        data = await strict_body(request, WebhookEndpointUpdate)
         row = await service.update(
             conn, state.redis, tenant_id, endpoint_id, _set_fields(data), settings.delivery
         )
@@ -201,11 +253,14 @@ class WebhookEndpointController(Controller):
         tenant_id: TenantId,
         settings: SettingsDep,
         endpoint_id: FromPath[str],
-        data: JSONBody[SecretRotate | None] = None,
+        overlap_seconds: Annotated[
+            int | None,
+            QueryParameter(
+                gt=-1, le=7 * 86400, description="Seconds the old secret keeps signing (default 24 h)"
+            ),
+        ] = None,
     ) -> WebhookEndpointSecret:
-        overlap = settings.delivery.secret_rotation_overlap
-        if data is not None and data.overlap_seconds is not None:
-            overlap = data.overlap_seconds
+        overlap = settings.delivery.secret_rotation_overlap if overlap_seconds is None else overlap_seconds
         row = await service.rotate_secret(conn, tenant_id, endpoint_id, overlap)
         return WebhookEndpointSecret(
             secret=row.secret, previous_secret_expires_at=row.previous_secret_expires_at
@@ -231,13 +286,16 @@ class WebhookEndpointController(Controller):
     )
     async def replay(
         self,
+        request: Request[Any, Any, Any],
         conn: Conn,
         tenant_id: TenantId,
         state: State,
         endpoint_id: FromPath[str],
         data: JSONBody[Replay],
     ) -> ReplayQueued:
-        lanes = await service.replay(conn, state.redis, tenant_id, endpoint_id, msgspec.structs.asdict(data))
+        data = await strict_body(request, Replay)
+        selection = {"kind": type(data).__struct_config__.tag, **msgspec.structs.asdict(data)}
+        lanes = await service.replay(conn, state.redis, tenant_id, endpoint_id, selection)
         return ReplayQueued(data=lanes)
 
     @get(

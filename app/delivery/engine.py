@@ -118,6 +118,11 @@ class DeliveryEngine:
         started = time.monotonic()
         while True:
             async with self.pool.acquire() as conn:
+                # Re-read the endpoint each batch: a rotated secret or a disable applies at once.
+                fresh = await endpoint_store.get_endpoint(conn, stream.tenant_id, endpoint.id)
+                if fresh is None or not fresh.enabled:
+                    return RunOutcome(delivered=delivered)
+                endpoint = fresh
                 events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
                 if not events:
                     if stream.kind == "replay":

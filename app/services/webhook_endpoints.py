@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from app.db import Connection
 from app.delivery.http import UnsafeDestination, WebhookSender, check_url, resolve_vetted
 from app.delivery.signing import new_secret, sign_headers
 from app.delivery.wake import kick
-from app.errors import EventNotFound, InvalidReplay, UnsafeWebhookUrl, WebhookEndpointNotFound
+from app.errors import EventNotFound, UnsafeWebhookUrl, WebhookEndpointNotFound
 from app.ids import new_id
 from app.settings import DeliverySettings
 from app.store import delivery as delivery_store
@@ -32,11 +33,22 @@ class ReplayLane(msgspec.Struct, kw_only=True):
 
 
 async def validate_url(url: str, settings: DeliverySettings) -> None:
+    """Refuse a malformed URL or a literal unsafe address now; names are vetted at every send
+    (their addresses may change, and may not exist yet)."""
     try:
         _, host, port = check_url(url, settings)
-        await resolve_vetted(host, port, settings)
+        if _is_ip_literal(host):
+            await resolve_vetted(host, port, settings)
     except UnsafeDestination as exc:
         raise UnsafeWebhookUrl(str(exc)) from None
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 async def get(conn: Connection, tenant_id: str, endpoint_id: str) -> EndpointRow:
@@ -52,9 +64,16 @@ async def list_endpoints(
     return await endpoint_store.list_endpoints(conn, tenant_id, after=after, limit=limit)
 
 
+def _clean_ids(fields: dict[str, Any]) -> None:
+    # Postgres text cannot hold NUL, and no directory id contains one.
+    if fields.get("directory_ids") is not None:
+        fields["directory_ids"] = [d.replace("\x00", "") for d in fields["directory_ids"]]
+
+
 async def create(
     conn: Connection, tenant_id: str, fields: dict[str, Any], settings: DeliverySettings
 ) -> EndpointRow:
+    _clean_ids(fields)
     await validate_url(fields["url"], settings)
     return await endpoint_store.insert_endpoint(
         conn,
@@ -78,6 +97,7 @@ async def update(
     changes: dict[str, Any],
     settings: DeliverySettings,
 ) -> EndpointRow:
+    _clean_ids(changes)
     if "url" in changes:
         await validate_url(changes["url"], settings)
     async with conn.transaction():
@@ -153,8 +173,12 @@ async def send_test(
 async def replay(
     conn: Connection, redis: ArqRedis, tenant_id: str, endpoint_id: str, request: dict[str, Any]
 ) -> list[ReplayLane]:
-    """Queue a replay as one ordered lane per directory (see docs/webhooks.md#replay)."""
+    """Queue a replay as one ordered lane per directory (see docs/webhooks.md#replay).
+
+    A selection that matches nothing (an empty range) queues nothing and answers an empty list.
+    """
     await get(conn, tenant_id, endpoint_id)
+    _clean_ids(request)
     lanes = await _plan_replay(conn, tenant_id, endpoint_id, request)
     if not lanes:
         return []
@@ -182,45 +206,40 @@ async def replay(
 async def _plan_replay(
     conn: Connection, tenant_id: str, endpoint_id: str, request: dict[str, Any]
 ) -> list[ReplayLane]:
-    if request.get("event_id"):
+    kind = request["kind"]
+    if kind == "event":
         position = await delivery_queries.get_event_position(conn, tenant_id, request["event_id"])
         if position is None:
             raise EventNotFound(f"no event {request['event_id']}")
         return [ReplayLane(id=new_id("rpl"), directory_id=position[0], event_id=request["event_id"])]
-    if request.get("failed_since"):
-        since = request["failed_since"]
+    if kind == "failed":
+        since = request["since"]
         directories, signals = await delivery_queries.given_up_since(conn, tenant_id, endpoint_id, since)
         lanes = [ReplayLane(id=new_id("rpl"), directory_id=d, failed_since=since) for d in directories]
         lanes += [ReplayLane(id=new_id("rpl"), directory_id=None, event_id=e) for e in signals]
         return lanes
-    if request.get("directory_id") and request.get("from_sequence") is not None:
+    if kind == "range":
         to_sequence = request.get("to_sequence")
         if to_sequence is None:
             # Up to what exists now: later events reach the endpoint through its live stream.
             to_sequence = await delivery_queries.last_sequence(conn, tenant_id, request["directory_id"])
-        if to_sequence is not None and to_sequence < request["from_sequence"]:
-            raise InvalidReplay("to_sequence is before from_sequence")
-        return [
-            ReplayLane(
-                id=new_id("rpl"),
-                directory_id=request["directory_id"],
-                from_sequence=request["from_sequence"],
-                to_sequence=to_sequence,
-            )
-        ]
-    if request.get("since"):
-        until = request.get("until") or datetime.now(UTC)
-        ranges = await delivery_queries.sequence_ranges_by_time(
-            conn, tenant_id, directory_ids=request.get("directory_ids"), since=request["since"], until=until
+        if to_sequence < request["from_sequence"]:
+            return []
+        lane = ReplayLane(
+            id=new_id("rpl"),
+            directory_id=request["directory_id"],
+            from_sequence=request["from_sequence"],
+            to_sequence=to_sequence,
         )
-        return [
-            ReplayLane(id=new_id("rpl"), directory_id=d, from_sequence=first, to_sequence=last)
-            for d, first, last in ranges
-        ]
-    raise InvalidReplay(
-        "give one of: event_id; directory_id with from_sequence (and to_sequence); "
-        "since (and until, directory_ids); failed_since"
+        return [lane]
+    until = request.get("until") or datetime.now(UTC)
+    ranges = await delivery_queries.sequence_ranges_by_time(
+        conn, tenant_id, directory_ids=request.get("directory_ids"), since=request["since"], until=until
     )
+    return [
+        ReplayLane(id=new_id("rpl"), directory_id=d, from_sequence=first, to_sequence=last)
+        for d, first, last in ranges
+    ]
 
 
 async def list_attempts(

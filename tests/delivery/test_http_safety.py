@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.delivery.http import UnsafeDestination, WebhookSender, check_url, resolve_vetted
@@ -122,7 +124,42 @@ async def test_timeouts_are_errors_not_hangs(receivers) -> None:
 
 
 async def test_api_refuses_unsafe_urls(tenant, http) -> None:
-    for url in ("ftp://example.com/x", "https://10.0.0.1/hook", "https://169.254.169.254/latest"):
+    for url in ("https://10.0.0.1/hook", "https://169.254.169.254/latest", "http://127.0.0.1:0/"):
         response = await http.post("/v1/webhook_endpoints", json={"url": url}, headers=tenant.headers)
         assert response.status_code == 400, url
-        assert response.json()["type"].endswith("unsafe-webhook-url")
+        expected = "validation-error" if url.endswith(":0/") else "unsafe-webhook-url"
+        assert response.json()["type"].endswith(expected), url
+    for url in ("ftp://example.com/x", "https://user:pw@example.com/", "https://[::1]/"):
+        response = await http.post("/v1/webhook_endpoints", json={"url": url}, headers=tenant.headers)
+        assert response.status_code == 400, url
+
+
+async def test_a_name_resolving_to_loopback_is_refused_at_send_time(
+    pool, tenant, workers, receivers, endpoints, settings
+) -> None:
+    """Accepted at creation (names are vetted when sending), refused by a worker without loopback."""
+    from tests.delivery.factories import append_events, make_directory
+
+    receiver = await receivers()
+    receiver.url = f"http://localhost:{receiver.port}/hook"
+    endpoint = await endpoints(tenant, receiver)
+    await workers.start(allow_loopback=False)
+    directory_id = await make_directory(pool, tenant.id)
+    await append_events(pool, tenant.id, directory_id, 1)
+    rows: list = []
+
+    async def attempts() -> list:
+        async with pool.acquire() as conn:
+            return await conn.fetch(
+                "SELECT error FROM delivery_attempts WHERE tenant_id = $1 AND endpoint_id = $2",
+                tenant.id,
+                endpoint["id"],
+            )
+
+    for _ in range(500):
+        rows = await attempts()
+        if rows:
+            break
+        await asyncio.sleep(0.01)
+    assert rows and "refused" in rows[0]["error"] and "loopback" in rows[0]["error"]
+    assert receiver.received == []

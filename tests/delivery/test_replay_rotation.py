@@ -34,7 +34,7 @@ async def test_rotation_signs_with_both_secrets_during_overlap(
     # Overlap over: only the newest secret signs.
     again = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/secret/rotate",
-        json={"overlap_seconds": 0},
+        params={"overlap_seconds": 0},
         headers=tenant.headers,
     )
     newest = again.json()["secret"]
@@ -73,7 +73,7 @@ async def test_replay_a_range_in_order_with_original_ids(
 
     response = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/replay",
-        json={"directory_id": directory_id, "from_sequence": 3, "to_sequence": 7},
+        json={"kind": "range", "directory_id": directory_id, "from_sequence": 3, "to_sequence": 7},
         headers=tenant.headers,
     )
     assert response.status_code == 202, response.text
@@ -97,7 +97,7 @@ async def test_replay_a_range_in_order_with_original_ids(
     await wait_for(lambda: len(receiver.delivered()) >= 17, what="second directory")
     one = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/replay",
-        json={"event_id": events[0][0]},
+        json={"kind": "event", "event_id": events[0][0]},
         headers=tenant.headers,
     )
     assert one.status_code == 202
@@ -105,7 +105,9 @@ async def test_replay_a_range_in_order_with_original_ids(
     assert receiver.delivered()[-1].event_id == events[0][0]
     since = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
     by_time = await http.post(
-        f"/v1/webhook_endpoints/{endpoint['id']}/replay", json={"since": since}, headers=tenant.headers
+        f"/v1/webhook_endpoints/{endpoint['id']}/replay",
+        json={"kind": "time", "since": since},
+        headers=tenant.headers,
     )
     assert len(by_time.json()["data"]) == 2
     await wait_for(lambda: len(receiver.delivered()) >= 30, what="time-range replay")
@@ -129,7 +131,7 @@ async def test_recover_everything_given_up_since(pool, tenant, workers, receiver
     receiver.behaviour = None
     response = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/replay",
-        json={"failed_since": started.isoformat()},
+        json={"kind": "failed", "since": started.isoformat()},
         headers=tenant.headers,
     )
     assert response.status_code == 202
@@ -143,10 +145,10 @@ async def test_replay_needs_a_selection(tenant, receivers, endpoints, http) -> N
         f"/v1/webhook_endpoints/{endpoint['id']}/replay", json={}, headers=tenant.headers
     )
     assert response.status_code == 400
-    assert response.json()["type"].endswith("invalid-replay")
+    assert response.json()["type"].endswith("validation-error")
     missing = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/replay",
-        json={"event_id": "evt_nope"},
+        json={"kind": "event", "event_id": "evt_nope"},
         headers=tenant.headers,
     )
-    assert missing.status_code == 404
+    assert missing.status_code == 404, missing.text

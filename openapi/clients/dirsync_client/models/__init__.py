@@ -13,10 +13,12 @@ from .page_delivery_attempt import PageDeliveryAttempt
 from .page_tenant import PageTenant
 from .page_webhook_endpoint import PageWebhookEndpoint
 from .problem import Problem
-from .replay import Replay
+from .replay_event import ReplayEvent
+from .replay_failed import ReplayFailed
 from .replay_lane import ReplayLane
 from .replay_queued import ReplayQueued
-from .secret_rotate import SecretRotate
+from .replay_range import ReplayRange
+from .replay_time import ReplayTime
 from .tenant import Tenant
 from .tenant_create import TenantCreate
 from .tenant_created import TenantCreated
@@ -41,10 +43,12 @@ __all__ = (
     "PageTenant",
     "PageWebhookEndpoint",
     "Problem",
-    "Replay",
+    "ReplayEvent",
+    "ReplayFailed",
     "ReplayLane",
     "ReplayQueued",
-    "SecretRotate",
+    "ReplayRange",
+    "ReplayTime",
     "Tenant",
     "TenantCreate",
     "TenantCreated",

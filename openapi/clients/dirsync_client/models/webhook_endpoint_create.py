@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.webhook_endpoint_create_event_types_type_0_item import WebhookEndpointCreateEventTypesType0Item
 from ..types import UNSET, Unset
@@ -16,7 +15,7 @@ T = TypeVar("T", bound="WebhookEndpointCreate")
 class WebhookEndpointCreate:
     """
     Attributes:
-        url (str): https URL that receives POSTs
+        url (str): https URL that receives the POSTs (http only where the server allows it)
         description (str | Unset):  Default: ''.
         directory_ids (list[str] | None | Unset):
         enabled (bool | Unset):  Default: True.
@@ -31,7 +30,6 @@ class WebhookEndpointCreate:
     enabled: bool | Unset = True
     event_types: list[WebhookEndpointCreateEventTypesType0Item] | None | Unset = UNSET
     max_rate: int | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
@@ -68,7 +66,7 @@ class WebhookEndpointCreate:
             max_rate = self.max_rate
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "url": url,
@@ -153,21 +151,4 @@ class WebhookEndpointCreate:
             max_rate=max_rate,
         )
 
-        webhook_endpoint_create.additional_properties = d
         return webhook_endpoint_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.webhook_endpoint_update_event_types_type_0_item import WebhookEndpointUpdateEventTypesType0Item
 from ..types import UNSET, Unset
@@ -22,7 +21,7 @@ class WebhookEndpointUpdate:
         event_types (list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset): Types to deliver; null means every
             directory event type (signals need listing)
         max_rate (int | None | Unset): Most requests per second to this endpoint
-        url (str | Unset): https URL that receives POSTs
+        url (str | Unset): https URL that receives the POSTs (http only where the server allows it)
     """
 
     description: str | Unset = UNSET
@@ -31,7 +30,6 @@ class WebhookEndpointUpdate:
     event_types: list[WebhookEndpointUpdateEventTypesType0Item] | None | Unset = UNSET
     max_rate: int | None | Unset = UNSET
     url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         description: str | Unset
@@ -80,7 +78,7 @@ class WebhookEndpointUpdate:
             url = self.url
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if description is not UNSET:
             field_dict["description"] = description
@@ -179,21 +177,4 @@ class WebhookEndpointUpdate:
             url=url,
         )
 
-        webhook_endpoint_update.additional_properties = d
         return webhook_endpoint_update
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

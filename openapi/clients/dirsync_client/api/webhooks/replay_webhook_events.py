@@ -7,15 +7,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.replay import Replay
+from ...models.replay_event import ReplayEvent
+from ...models.replay_failed import ReplayFailed
 from ...models.replay_queued import ReplayQueued
+from ...models.replay_range import ReplayRange
+from ...models.replay_time import ReplayTime
 from ...types import Response
 
 
 def _get_kwargs(
     endpoint_id: str,
     *,
-    body: Replay,
+    body: ReplayEvent | ReplayFailed | ReplayRange | ReplayTime,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,7 +29,10 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, ReplayEvent) or isinstance(body, ReplayRange) or isinstance(body, ReplayTime):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -86,13 +92,13 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: Replay,
+    body: ReplayEvent | ReplayFailed | ReplayRange | ReplayTime,
 ) -> Response[Problem | ReplayQueued]:
     """Re-send events with their original ids and bodies, in order per directory
 
     Args:
         endpoint_id (str):
-        body (Replay):
+        body (ReplayEvent | ReplayFailed | ReplayRange | ReplayTime):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,13 +124,13 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: Replay,
+    body: ReplayEvent | ReplayFailed | ReplayRange | ReplayTime,
 ) -> Problem | ReplayQueued | None:
     """Re-send events with their original ids and bodies, in order per directory
 
     Args:
         endpoint_id (str):
-        body (Replay):
+        body (ReplayEvent | ReplayFailed | ReplayRange | ReplayTime):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,13 +151,13 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: Replay,
+    body: ReplayEvent | ReplayFailed | ReplayRange | ReplayTime,
 ) -> Response[Problem | ReplayQueued]:
     """Re-send events with their original ids and bodies, in order per directory
 
     Args:
         endpoint_id (str):
-        body (Replay):
+        body (ReplayEvent | ReplayFailed | ReplayRange | ReplayTime):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,13 +181,13 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: Replay,
+    body: ReplayEvent | ReplayFailed | ReplayRange | ReplayTime,
 ) -> Problem | ReplayQueued | None:
     """Re-send events with their original ids and bodies, in order per directory
 
     Args:
         endpoint_id (str):
-        body (Replay):
+        body (ReplayEvent | ReplayFailed | ReplayRange | ReplayTime):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

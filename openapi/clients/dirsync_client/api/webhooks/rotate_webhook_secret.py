@@ -7,33 +7,35 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.secret_rotate import SecretRotate
 from ...models.webhook_endpoint_secret import WebhookEndpointSecret
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     endpoint_id: str,
     *,
-    body: None | SecretRotate,
+    overlap_seconds: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    json_overlap_seconds: int | None | Unset
+    if isinstance(overlap_seconds, Unset):
+        json_overlap_seconds = UNSET
+    else:
+        json_overlap_seconds = overlap_seconds
+    params["overlap_seconds"] = json_overlap_seconds
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/webhook_endpoints/{endpoint_id}/secret/rotate".format(
             endpoint_id=quote(str(endpoint_id), safe=""),
         ),
+        "params": params,
     }
 
-    if isinstance(body, SecretRotate):
-        _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -91,13 +93,13 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretRotate,
+    overlap_seconds: int | None | Unset = UNSET,
 ) -> Response[Problem | WebhookEndpointSecret]:
     """Rotate the signing secret (both are signed with during the overlap)
 
     Args:
         endpoint_id (str):
-        body (None | SecretRotate):
+        overlap_seconds (int | None | Unset): Seconds the old secret keeps signing (default 24 h)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,7 +111,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         endpoint_id=endpoint_id,
-        body=body,
+        overlap_seconds=overlap_seconds,
     )
 
     response = client.get_httpx_client().request(
@@ -123,13 +125,13 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretRotate,
+    overlap_seconds: int | None | Unset = UNSET,
 ) -> Problem | WebhookEndpointSecret | None:
     """Rotate the signing secret (both are signed with during the overlap)
 
     Args:
         endpoint_id (str):
-        body (None | SecretRotate):
+        overlap_seconds (int | None | Unset): Seconds the old secret keeps signing (default 24 h)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,7 +144,7 @@ def sync(
     return sync_detailed(
         endpoint_id=endpoint_id,
         client=client,
-        body=body,
+        overlap_seconds=overlap_seconds,
     ).parsed
 
 
@@ -150,13 +152,13 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretRotate,
+    overlap_seconds: int | None | Unset = UNSET,
 ) -> Response[Problem | WebhookEndpointSecret]:
     """Rotate the signing secret (both are signed with during the overlap)
 
     Args:
         endpoint_id (str):
-        body (None | SecretRotate):
+        overlap_seconds (int | None | Unset): Seconds the old secret keeps signing (default 24 h)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +170,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         endpoint_id=endpoint_id,
-        body=body,
+        overlap_seconds=overlap_seconds,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,13 +182,13 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    body: None | SecretRotate,
+    overlap_seconds: int | None | Unset = UNSET,
 ) -> Problem | WebhookEndpointSecret | None:
     """Rotate the signing secret (both are signed with during the overlap)
 
     Args:
         endpoint_id (str):
-        body (None | SecretRotate):
+        overlap_seconds (int | None | Unset): Seconds the old secret keeps signing (default 24 h)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,6 +202,6 @@ async def asyncio(
         await asyncio_detailed(
             endpoint_id=endpoint_id,
             client=client,
-            body=body,
+            overlap_seconds=overlap_seconds,
         )
     ).parsed

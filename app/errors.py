@@ -64,6 +64,11 @@ class UserNameTaken(Conflict):
     title = "Username already exists in this directory"
 
 
+class ExternalIdTaken(Conflict):
+    slug = "external-id-taken"
+    title = "Another resource in this directory has that external id"
+
+
 class DirectoryInactive(Conflict):
     slug = "directory-inactive"
     title = "Directory is deleted or being deleted"
@@ -77,6 +82,11 @@ class InvalidRequest(DirsyncError):
 class UnknownMembers(InvalidRequest):
     slug = "unknown-members"
     title = "Membership refers to users that do not exist"
+
+
+class BadCursor(InvalidRequest):
+    slug = "bad-cursor"
+    title = "Malformed or unknown cursor"
 
 
 class MigrationError(DirsyncError):

@@ -21,6 +21,8 @@ from redis.asyncio import ConnectionPool
 from app import __version__
 from app.api.admin import AdminTenantController
 from app.api.deps import connection_middleware, provide_conn, provide_settings, provide_tenant_id
+from app.api.directories import DirectoryController
+from app.api.events import EventController
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
 from app.api.middleware import options_allow_middleware, request_context_middleware
@@ -28,6 +30,7 @@ from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
 from app.api.tenant import TenantController
 from app.api.webhook_endpoints import WebhookEndpointController
 from app.db import create_pool
+from app.services.event_hub import EventHub
 from app.settings import Settings, SettingsError
 
 API_DESCRIPTION = """\
@@ -37,7 +40,12 @@ webhooks. Authenticate with `Authorization: Bearer dsk_...`. Errors are RFC 9457
 """
 
 # Routers that need the tenant's API key. Later areas append their controllers here.
-V1_CONTROLLERS: list[type] = [TenantController, WebhookEndpointController]
+V1_CONTROLLERS: list[type] = [
+    TenantController,
+    DirectoryController,
+    EventController,
+    WebhookEndpointController,
+]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -59,6 +67,8 @@ def openapi_config() -> OpenAPIConfig:
         ),
         tags=[
             Tag(name="tenant", description="The calling tenant and its API keys"),
+            Tag(name="directories", description="Directories, their users, groups and members"),
+            Tag(name="events", description="The ordered event stream, per directory or tenant-wide"),
             Tag(name="admin", description="Operator API: tenants"),
             Tag(name="operations", description="Health and metrics"),
             Tag(name="webhooks", description="Webhook endpoints, secrets, replay and the attempt log"),
@@ -81,9 +91,12 @@ def create_app(
         redis = ArqRedis(pool_or_conn=ConnectionPool.from_url(settings.redis.url))
         app.state.pool = pool
         app.state.redis = redis
+        # One shared LISTEN connection for Events API long-polls, opened on first use.
+        app.state.event_hub = EventHub(settings.database.url)
         try:
             yield
         finally:
+            await app.state.event_hub.close()
             await redis.aclose()
             await pool.close()
 
@@ -104,7 +117,8 @@ def create_app(
         ],
         dependencies={
             "conn": Provide(provide_conn),
-            "settings": Provide(provide_settings, sync_to_thread=False),
+            # Not "settings": a body field of that name (directories) would collide with it in litestar.
+            "app_settings": Provide(provide_settings, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
@@ -163,7 +177,7 @@ def document_problems(app: Litestar) -> None:
             codes = {400: "Invalid request (body, query or path)", 500: "Internal error (no internals shown)"}
             if handler.resolve_security():
                 codes[401] = "Missing, malformed, unknown or revoked credentials"
-            if "{" in route.path:
+            if "{" in route.path or route.path.startswith("/v1/"):
                 codes[404] = "No such resource for this tenant"
             if handler.http_methods & {"POST", "PUT", "PATCH"}:
                 codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"

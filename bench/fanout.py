@@ -195,7 +195,7 @@ async def main() -> None:
             for directory_id in directories:
                 batch = await commit_events(conn, tenant_id, directory_id, BATCH)
                 now = time.time()
-                for event_id, body in batch:
+                for event_id, _body in batch:
                     committed_at[event_id] = now
                 all_bodies += batch
         commit_seconds = time.time() - started

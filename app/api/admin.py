@@ -16,8 +16,8 @@ from app.services import tenant as tenant_service
 from app.store import tenant as tenant_store
 
 
-async def require_operator(request: Request[Any, Any, Any], settings: SettingsDep) -> None:
-    expected = settings.operator_token
+async def require_operator(request: Request[Any, Any, Any], app_settings: SettingsDep) -> None:
+    expected = app_settings.operator_token
     token = bearer_token(request)
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         raise Unauthenticated("the admin API needs the operator token (DIRSYNC_OPERATOR_TOKEN)")

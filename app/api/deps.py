@@ -19,7 +19,7 @@ from app.errors import Unauthenticated
 from app.services import tenant as tenant_service
 from app.settings import Settings
 
-# Handlers name these parameters `conn`, `tenant_id` and `settings`; the aliases mark them as injected.
+# Handlers name these parameters `conn`, `tenant_id` and `app_settings`; the aliases mark them as injected.
 Conn = NamedDependency[Connection]
 TenantId = NamedDependency[str]
 SettingsDep = NamedDependency[Settings]

@@ -176,11 +176,11 @@ class WebhookEndpointController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         tenant_id: TenantId,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         data: JSONBody[WebhookEndpointCreate],
     ) -> WebhookEndpoint:
         data = await strict_body(request, WebhookEndpointCreate)
-        row = await service.create(conn, tenant_id, _set_fields(data), settings.delivery)
+        row = await service.create(conn, tenant_id, _set_fields(data), app_settings.delivery)
         return WebhookEndpoint.from_row(row)
 
     @get("/", summary="List webhook endpoints", operation_id="list_webhook_endpoints")
@@ -212,14 +212,14 @@ class WebhookEndpointController(Controller):
         request: Request[Any, Any, Any],
         conn: Conn,
         tenant_id: TenantId,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         state: State,
         endpoint_id: FromPath[str],
         data: JSONBody[WebhookEndpointUpdate],
     ) -> WebhookEndpoint:
         data = await strict_body(request, WebhookEndpointUpdate)
         row = await service.update(
-            conn, state.redis, tenant_id, endpoint_id, _set_fields(data), settings.delivery
+            conn, state.redis, tenant_id, endpoint_id, _set_fields(data), app_settings.delivery
         )
         return WebhookEndpoint.from_row(row)
 
@@ -251,7 +251,7 @@ class WebhookEndpointController(Controller):
         self,
         conn: Conn,
         tenant_id: TenantId,
-        settings: SettingsDep,
+        app_settings: SettingsDep,
         endpoint_id: FromPath[str],
         overlap_seconds: Annotated[
             int | None,
@@ -260,7 +260,9 @@ class WebhookEndpointController(Controller):
             ),
         ] = None,
     ) -> WebhookEndpointSecret:
-        overlap = settings.delivery.secret_rotation_overlap if overlap_seconds is None else overlap_seconds
+        overlap = (
+            app_settings.delivery.secret_rotation_overlap if overlap_seconds is None else overlap_seconds
+        )
         row = await service.rotate_secret(conn, tenant_id, endpoint_id, overlap)
         return WebhookEndpointSecret(
             secret=row.secret, previous_secret_expires_at=row.previous_secret_expires_at
@@ -273,9 +275,9 @@ class WebhookEndpointController(Controller):
         status_code=200,
     )
     async def test(
-        self, conn: Conn, tenant_id: TenantId, settings: SettingsDep, endpoint_id: FromPath[str]
+        self, conn: Conn, tenant_id: TenantId, app_settings: SettingsDep, endpoint_id: FromPath[str]
     ) -> DeliveryAttempt:
-        row = await service.send_test(conn, tenant_id, endpoint_id, settings.delivery)
+        row = await service.send_test(conn, tenant_id, endpoint_id, app_settings.delivery)
         return DeliveryAttempt.from_row(row)
 
     @post(

@@ -6,11 +6,13 @@ from typing import Any
 
 import structlog
 from arq.connections import RedisSettings
+from arq.cron import cron
 from arq.worker import Worker
 
 from app.db import create_pool
 from app.settings import Settings, SettingsError
 from app.worker.delivery import SEND_FUNCTION, SWEEP_CRON, delivery_shutdown, delivery_startup
+from app.worker.directory import directory_purge
 
 log = structlog.get_logger()
 
@@ -23,8 +25,8 @@ async def system_ping(ctx: dict[str, Any], value: str) -> str:
 
 
 # Later areas append their jobs and cron jobs here.
-FUNCTIONS: list[Any] = [system_ping, SEND_FUNCTION]
-CRON_JOBS: list[Any] = [SWEEP_CRON]
+FUNCTIONS: list[Any] = [system_ping, directory_purge, SEND_FUNCTION]
+CRON_JOBS: list[Any] = [cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True), SWEEP_CRON]
 # Async hooks run with ctx after the pool is created / before it is closed.
 STARTUP_HOOKS: list[Any] = [delivery_startup]
 SHUTDOWN_HOOKS: list[Any] = [delivery_shutdown]

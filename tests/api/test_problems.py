@@ -119,3 +119,16 @@ async def test_options_lists_every_method_of_the_path(http: httpx.AsyncClient) -
     response = await http.options("/v1/api_keys")
     assert response.status_code == 204
     assert set(response.headers["allow"].split(", ")) == {"GET", "POST", "OPTIONS"}
+
+
+async def test_value_postgres_cannot_store_is_400_and_changes_nothing(
+    http: httpx.AsyncClient, tenant: TenantFixture, pool
+) -> None:
+    response = await http.post(
+        "/v1/directories",
+        json={"name": "Acme", "provider": "scim", "settings": {"note": "nul\u0000inside"}},
+        headers=tenant.headers,
+    )
+    assert_problem(response, 400, "invalid-value")
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM directories WHERE tenant_id = $1", tenant.id) == 0

@@ -1,6 +1,6 @@
-"""Directory and event rows written with SQL, the way the store writes them (until tests can
-use ``apply_changes`` for everything): events get the directory's next sequences under its row
-lock, the exact JSON body, and a ``pg_notify`` on commit."""
+"""Delivery test data. Directories and events come from the real store (``apply_changes``);
+``append_events_sql`` writes events the way the store does (next sequences under the directory
+row lock, the exact JSON body, ``pg_notify``) for the benchmark, without the diffing cost."""
 
 from __future__ import annotations
 
@@ -11,18 +11,13 @@ import msgspec
 from app.db import Pool
 from app.events import DirectoryUser, UserCreated
 from app.ids import new_id
+from tests import factories
 
 
 async def make_directory(pool: Pool, tenant_id: str, name: str = "Acme Corp") -> str:
-    directory_id = new_id("dir")
-    async with pool.acquire() as conn:
-        await conn.execute(
-            "INSERT INTO directories (tenant_id, id, name, provider) VALUES ($1, $2, $3, 'scim')",
-            tenant_id,
-            directory_id,
-            name,
-        )
-    return directory_id
+    """A committed directory made by the real store; returns its id."""
+    directory, _token = await factories.make_directory(pool, tenant_id, name=name)
+    return directory.id
 
 
 def user_created(directory_id: str, sequence: int, event_id: str, now: datetime) -> bytes:
@@ -60,6 +55,17 @@ def user_created(directory_id: str, sequence: int, event_id: str, now: datetime)
 
 
 async def append_events(
+    pool: Pool, tenant_id: str, directory_id: str, count: int = 1
+) -> list[tuple[str, int]]:
+    """Create ``count`` users in one ``apply_changes`` batch (one commit, ``count`` user.created
+    events); returns [(event id, sequence)]."""
+    changes = [factories.user_upsert(f"u{new_id('x')[2:].lower()}") for _ in range(count)]
+    result = await factories.apply(pool, tenant_id, directory_id, *changes)
+    assert len(result.events) == count
+    return [(event.id, event.sequence) for event in result.events]  # type: ignore[misc]
+
+
+async def append_events_sql(
     pool: Pool, tenant_id: str, directory_id: str, count: int = 1
 ) -> list[tuple[str, int]]:
     """Append ``count`` user.created events in one transaction; returns [(event id, sequence)]."""

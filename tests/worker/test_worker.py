@@ -16,5 +16,6 @@ async def test_worker_runs_jobs_against_postgres(settings, redis) -> None:
         await worker.main()
     finally:
         await worker.close()
-    assert worker.jobs_complete == 1
+    # The ping, plus cron jobs that run at startup (directory purge).
+    assert worker.jobs_complete >= 1
     assert await job.result(timeout=5) == "pong:hello"

@@ -1,0 +1,181 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.directory_with_token import DirectoryWithToken
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    directory_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/directories/{directory_id}/scim_token/rotate".format(
+            directory_id=quote(str(directory_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DirectoryWithToken | Problem | None:
+    if response.status_code == 200:
+        response_200 = DirectoryWithToken.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DirectoryWithToken | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DirectoryWithToken | Problem]:
+    """Rotate the SCIM token (the previous one keeps working for 24 hours)
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectoryWithToken | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DirectoryWithToken | Problem | None:
+    """Rotate the SCIM token (the previous one keeps working for 24 hours)
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectoryWithToken | Problem
+    """
+
+    return sync_detailed(
+        directory_id=directory_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DirectoryWithToken | Problem]:
+    """Rotate the SCIM token (the previous one keeps working for 24 hours)
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectoryWithToken | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DirectoryWithToken | Problem | None:
+    """Rotate the SCIM token (the previous one keeps working for 24 hours)
+
+    Args:
+        directory_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectoryWithToken | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            directory_id=directory_id,
+            client=client,
+        )
+    ).parsed

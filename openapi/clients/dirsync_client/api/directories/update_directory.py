@@ -1,0 +1,200 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.directory_out import DirectoryOut
+from ...models.directory_update import DirectoryUpdate
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    directory_id: str,
+    *,
+    body: DirectoryUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/directories/{directory_id}".format(
+            directory_id=quote(str(directory_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DirectoryOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = DirectoryOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DirectoryOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: DirectoryUpdate,
+) -> Response[DirectoryOut | Problem]:
+    """Update a directory
+
+    Args:
+        directory_id (str):
+        body (DirectoryUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectoryOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: DirectoryUpdate,
+) -> DirectoryOut | Problem | None:
+    """Update a directory
+
+    Args:
+        directory_id (str):
+        body (DirectoryUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectoryOut | Problem
+    """
+
+    return sync_detailed(
+        directory_id=directory_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: DirectoryUpdate,
+) -> Response[DirectoryOut | Problem]:
+    """Update a directory
+
+    Args:
+        directory_id (str):
+        body (DirectoryUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DirectoryOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        directory_id=directory_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    directory_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: DirectoryUpdate,
+) -> DirectoryOut | Problem | None:
+    """Update a directory
+
+    Args:
+        directory_id (str):
+        body (DirectoryUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DirectoryOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            directory_id=directory_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -33,7 +33,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         return
     now = time.time()
     event_id = next((v.decode() for k, v in scope["headers"] if k == b"webhook-id"), "")
-    RECEIPTS.append((event_id, scope["path"], now))
+    RECEIPTS.append((event_id, str(scope["server"][1]), now))  # one port per endpoint
     await send({"type": "http.response.start", "status": 204, "headers": []})
     await send({"type": "http.response.body", "body": b""})
 

@@ -47,6 +47,7 @@ ENDPOINTS = 10
 DIRECTORIES = 20
 BATCH = 50  # events per commit in phase 1
 CONCURRENCY = 64
+CEILING_BODIES = int(os.environ.get("BENCH_CEILING_BODIES", "1000"))  # x 10 endpoints
 
 
 def pct(values: list[float], p: float) -> float:
@@ -99,9 +100,10 @@ async def receipts(ports: list[int]) -> list[tuple[str, str, float]]:
 async def wait_for_receipts(ports, expected: int, timeout: float) -> list[tuple[str, str, float]]:
     got: list[tuple[str, str, float]] = []
     deadline = time.monotonic() + timeout
-    while len(got) < expected and time.monotonic() < deadline:
+    while len({(e, p) for e, p, _ in got}) < expected and time.monotonic() < deadline:
         got += await receipts(ports)
-        await asyncio.sleep(0.2)
+        print(f"  receipts {len(got)}/{expected}", file=sys.stderr)
+        await asyncio.sleep(1)
     return got
 
 
@@ -206,6 +208,7 @@ async def main() -> None:
         throughput = len(unique) / (last - started)
         lat1 = [t - committed_at[e] for e, _, t in got if e in committed_at]
 
+        print("steady rate", file=sys.stderr)
         # Phase 2: latency at a steady rate of single-event commits.
         committed_at2: dict[str, float] = {}
         interval = 1 / RATE
@@ -223,7 +226,8 @@ async def main() -> None:
         lat2 = [t - committed_at2[e] for e, _, t in got2 if e in committed_at2]
 
         # Ceiling: same client, same bodies, same receivers, no queue, no database.
-        sample = random.Random(1).sample(all_bodies, min(len(all_bodies), 4000))
+        print("ceiling", file=sys.stderr)
+        sample = random.Random(1).sample(all_bodies, min(len(all_bodies), CEILING_BODIES))
         ceiling_rps = await ceiling(urls, sample, secret)
         await receipts(ports)
     finally:

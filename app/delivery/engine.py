@@ -201,13 +201,15 @@ class DeliveryEngine:
         else:
             delay = self.retry_delay(attempt, result)
             outcome, next_at = "retrying", datetime.now(UTC) + timedelta(seconds=delay)
-        async with self.pool.acquire() as conn, conn.transaction():
-            kept = await delivery_store.record_attempt(
+        attempt_id = new_id("att")
+
+        async def write(conn: Connection) -> bool:
+            return await delivery_store.record_attempt(
                 conn,
                 stream,
                 event,
                 token=token,
-                attempt_id=new_id("att"),
+                attempt_id=attempt_id,
                 attempt=attempt,
                 outcome=outcome,
                 status=result.status,
@@ -218,14 +220,20 @@ class DeliveryEngine:
                 next_attempt_at=next_at,
                 lease_seconds=self.settings.lease_seconds,
             )
-            if not kept:
-                return RunOutcome()  # the lease was taken over; the new holder carries on
-            if result.ok:
+
+        if result.ok:
+            # The happy path is one statement (attempt row + cursor), no explicit transaction.
+            async with self.pool.acquire() as conn:
+                if not await write(conn):
+                    return RunOutcome()  # the lease was taken over; the new holder carries on
                 if endpoint.failing_since is not None:
                     await endpoint_store.record_success(conn, stream.tenant_id, endpoint.id)
                     endpoint.failing_since = None
-                _advance(stream, event)
-                return None
+            _advance(stream, event)
+            return None
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await write(conn):
+                return RunOutcome()
             disabled = await self._record_failure(conn, stream, endpoint, event, result, outcome, attempt)
         log.info(
             "delivery_failed",

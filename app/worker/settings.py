@@ -60,6 +60,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis.url),
         "max_jobs": 50,
+        # How often the queue is polled: a woken delivery stream starts within this delay.
+        "poll_delay": 0.02,
         "keep_result": 60,
         "job_timeout": 300,
     }

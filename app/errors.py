@@ -102,3 +102,13 @@ class Unavailable(DirsyncError):
 class ProviderUnavailable(Unavailable):
     slug = "provider-unavailable"
     title = "The identity provider could not be reached; retry later"
+
+
+class WebhookEndpointNotFound(NotFound):
+    slug = "webhook-endpoint-not-found"
+    title = "Webhook endpoint not found"
+
+
+class UnsafeWebhookUrl(InvalidRequest):
+    slug = "unsafe-webhook-url"
+    title = "The webhook URL is not an allowed destination"

@@ -31,6 +31,7 @@ from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
 from app.api.scim import document_scim_errors, scim_router
 from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
+from app.api.webhook_endpoints import WebhookEndpointController
 from app.db import create_pool
 from app.services.event_hub import EventHub
 from app.settings import Settings, SettingsError
@@ -48,6 +49,7 @@ V1_CONTROLLERS: list[type] = [
     EventController,
     GoogleSyncController,
     ScimRequestController,
+    WebhookEndpointController,
 ]
 
 
@@ -82,6 +84,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="google", description="Google Workspace directories: sync progress"),
             Tag(name="hooks", description="Push receivers called by identity providers"),
             Tag(name="scim", description="SCIM 2.0 service provider per directory (RFC 7643/7644)"),
+            Tag(name="webhooks", description="Webhook endpoints, secrets, replay and the attempt log"),
         ],
     )
 
@@ -192,6 +195,11 @@ def document_problems(app: Litestar) -> None:
                 codes[401] = "Missing, malformed, unknown or revoked credentials"
             if "{" in route.path or route.path.startswith("/v1/"):
                 codes[404] = "No such resource for this tenant"
+            if "{" in route.path:
+                # An empty path parameter collapses onto the parent route, which may not allow the method.
+                codes[405] = "Method not allowed (for example an empty id in the path)"
+            if route.path.startswith("/v1/") and handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
+                codes[409] = "Conflicts with the current state (e.g. the directory is being deleted)"
             if handler.http_methods & {"POST", "PUT", "PATCH"}:
                 codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
             problems = {

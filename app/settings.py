@@ -66,9 +66,37 @@ class CryptoSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     keys: str | None = None
 
 
+def _default_retry_schedule() -> list[float]:
+    # About a day: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h.
+    return [5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200]
+
+
 class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     allow_loopback: bool = False
     allow_http: bool = False
+    # Seconds to wait before each retry; after the last one the event is given up for the stream.
+    # As an environment variable: a JSON list, e.g. DIRSYNC_DELIVERY_RETRY_SCHEDULE='[1, 5, 30]'.
+    retry_schedule: list[Annotated[float, msgspec.Meta(ge=0)]] = msgspec.field(
+        default_factory=_default_retry_schedule
+    )
+    retry_jitter: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
+    # Longest Retry-After (429/503) honoured, in seconds.
+    max_retry_after: Annotated[float, msgspec.Meta(ge=0)] = 43200
+    # An endpoint failing continuously for this long is disabled (3 days).
+    disable_after: Annotated[float, msgspec.Meta(ge=0)] = 3 * 86400
+    connect_timeout: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    total_timeout: Annotated[float, msgspec.Meta(gt=0)] = 15.0
+    max_response_bytes: Annotated[int, msgspec.Meta(ge=0)] = 64 * 1024
+    # Requests in flight per endpoint per worker process.
+    max_in_flight_per_endpoint: Annotated[int, msgspec.Meta(ge=1)] = 16
+    # Deliveries per job run before the stream goes back to the end of the queue (fairness).
+    batch_size: Annotated[int, msgspec.Meta(ge=1)] = 50
+    # A stream is leased to one job at a time; a killed worker's lease expires after this.
+    lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # The sweep re-enqueues every stream with pending events (covers a flushed Redis).
+    sweep_interval: Annotated[int, msgspec.Meta(ge=1, le=60)] = 10
+    attempt_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 30
+    secret_rotation_overlap: Annotated[float, msgspec.Meta(ge=0)] = 86400
 
 
 class ScimSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -187,7 +215,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         target = values
         for part in path[:-1]:
             target = target.setdefault(part, {})
-        target[path[-1]] = raw
+        # List settings (e.g. the retry schedule) are given as JSON lists.
+        target[path[-1]] = msgspec.json.decode(raw) if raw.lstrip().startswith("[") else raw
     for key, value in overrides.items():
         group, _, field = key.partition("__")
         if field:
@@ -243,6 +272,20 @@ DESCRIPTIONS: dict[str, str] = {
     "scim.request_log_retention_hours": "hours SCIM request log entries are kept (then pruned by the worker)",
     "scim.request_log_max_body_bytes": "larger SCIM bodies are logged as a size marker only",
     "scim.max_results": "largest SCIM page (`count`), advertised as filter.maxResults",
+    "delivery.retry_schedule": "seconds before each retry, a JSON list "
+    "(default `[5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200]`); after the last, the event is given up",
+    "delivery.retry_jitter": "each retry delay is multiplied by a random factor in 1 ± this",
+    "delivery.max_retry_after": "longest `Retry-After` (429/503) honoured, in seconds",
+    "delivery.disable_after": "seconds of continuous failure after which an endpoint is disabled",
+    "delivery.connect_timeout": "webhook connect timeout, seconds",
+    "delivery.total_timeout": "webhook request timeout (connect, send, read), seconds",
+    "delivery.max_response_bytes": "most response bytes read from a webhook receiver (1 KiB is logged)",
+    "delivery.max_in_flight_per_endpoint": "concurrent requests per endpoint per worker process",
+    "delivery.batch_size": "deliveries per job run before the stream yields to others (fairness)",
+    "delivery.lease_seconds": "a stream's lease; a killed worker's streams resume after it expires",
+    "delivery.sweep_interval": "seconds between sweeps that re-enqueue streams with pending events",
+    "delivery.attempt_retention_days": "days the attempt log is kept",
+    "delivery.secret_rotation_overlap": "default seconds the previous secret keeps signing after a rotation",
 }
 
 

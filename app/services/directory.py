@@ -48,6 +48,7 @@ from app.events import (
 from app.services._apply import Applier, PendingEvent
 from app.store import directory as store
 from app.store import event as event_store
+from app.store.delivery_queries import directory_events_delivered
 from app.store.directory import DirectoryRow
 
 Provider = Literal["scim", "okta", "entra", "google"]
@@ -229,12 +230,9 @@ async def delete_directory(conn: Connection, tenant_id: str, directory_id: str) 
 
 
 async def directory_ready_to_purge(conn: Connection, tenant_id: str, directory_id: str) -> bool:
-    """Whether a 'deleting' directory's events have all been delivered.
-
-    Placeholder: the delivery engine gates this on its streams being drained; until then a
-    deleting directory is purged on the next purge run.
-    """
-    return True
+    """Whether a 'deleting' directory's events have all been delivered (or given up) to every
+    enabled webhook endpoint that wants the directory."""
+    return await directory_events_delivered(conn, tenant_id, directory_id)
 
 
 async def purge_directory(conn: Connection, tenant_id: str, directory_id: str) -> bool:

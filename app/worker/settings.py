@@ -12,6 +12,7 @@ from arq.worker import Worker, func
 from app.db import create_pool
 from app.kafka import start_relay
 from app.settings import Settings, SettingsError
+from app.worker.delivery import SEND_FUNCTION, SWEEP_CRON, delivery_shutdown, delivery_startup
 from app.worker.directory import directory_purge
 from app.worker.google import google_channels, google_channels_stop, google_sync, google_tick
 from app.worker.scim import scim_prune_request_log
@@ -34,12 +35,17 @@ FUNCTIONS: list[Any] = [
     google_channels,
     google_channels_stop,
     scim_prune_request_log,
+    SEND_FUNCTION,
 ]
 CRON_JOBS: list[Any] = [
     cron(directory_purge, minute=set(range(0, 60, 5)), run_at_startup=True),
     cron(google_tick, second=0, unique=True),
     cron(scim_prune_request_log, minute=17, unique=True),
+    SWEEP_CRON,
 ]
+# Async hooks run with ctx after the pool is created / before it is closed.
+STARTUP_HOOKS: list[Any] = [delivery_startup]
+SHUTDOWN_HOOKS: list[Any] = [delivery_shutdown]
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
@@ -51,6 +57,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     async def on_startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["pool"] = await create_pool(settings)
+        for hook in STARTUP_HOOKS:
+            await hook(ctx)
         ctx["kafka_relay"] = await start_relay(settings)  # None unless Kafka is configured
         log.info("worker_started")
 
@@ -58,6 +66,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         relay = ctx.get("kafka_relay")
         if relay is not None:
             await relay.stop()
+        for hook in SHUTDOWN_HOOKS:
+            await hook(ctx)
         pool = ctx.get("pool")
         if pool is not None:
             await pool.close()
@@ -70,6 +80,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis.url),
         "max_jobs": 50,
+        # How often the queue is polled: a woken delivery stream starts within this delay.
+        "poll_delay": 0.02,
         "keep_result": 60,
         "job_timeout": 300,
     }
@@ -77,5 +89,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
 def make_worker(settings: Settings, **overrides: Any) -> Worker:
     options = worker_settings(settings)
+    if overrides.get("burst"):
+        options["cron_jobs"] = None  # a burst drains the queue; crons would keep refilling it
     options.update(overrides)
     return Worker(**options)

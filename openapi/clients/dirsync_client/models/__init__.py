@@ -3,6 +3,8 @@
 from .api_key import ApiKey
 from .api_key_create import ApiKeyCreate
 from .api_key_with_secret import ApiKeyWithSecret
+from .delivery_attempt import DeliveryAttempt
+from .delivery_attempt_request_headers import DeliveryAttemptRequestHeaders
 from .directory_activated import DirectoryActivated
 from .directory_activated_previous_attributes_type_0 import DirectoryActivatedPreviousAttributesType0
 from .directory_create import DirectoryCreate
@@ -55,15 +57,23 @@ from .list_directory_users_state_type_1 import ListDirectoryUsersStateType1
 from .list_directory_users_state_type_2_type_1 import ListDirectoryUsersStateType2Type1
 from .list_directory_users_state_type_3_type_1 import ListDirectoryUsersStateType3Type1
 from .page_api_key import PageApiKey
+from .page_delivery_attempt import PageDeliveryAttempt
 from .page_directory_group import PageDirectoryGroup
 from .page_directory_out import PageDirectoryOut
 from .page_directory_user import PageDirectoryUser
 from .page_scim_request import PageScimRequest
 from .page_tenant import PageTenant
+from .page_webhook_endpoint import PageWebhookEndpoint
 from .problem import Problem
 from .push_outcome import PushOutcome
 from .push_outcome_status import PushOutcomeStatus
 from .receive_google_push_x_goog_resource_state import ReceiveGooglePushXGoogResourceState
+from .replay_event import ReplayEvent
+from .replay_failed import ReplayFailed
+from .replay_lane import ReplayLane
+from .replay_queued import ReplayQueued
+from .replay_range import ReplayRange
+from .replay_time import ReplayTime
 from .scim_create_group_body import ScimCreateGroupBody
 from .scim_create_user_body import ScimCreateUserBody
 from .scim_error_body import ScimErrorBody
@@ -87,14 +97,22 @@ from .user_deleted import UserDeleted
 from .user_deleted_previous_attributes_type_0 import UserDeletedPreviousAttributesType0
 from .user_updated import UserUpdated
 from .user_updated_previous_attributes import UserUpdatedPreviousAttributes
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_create_event_types_type_0_item import WebhookEndpointCreateEventTypesType0Item
 from .webhook_endpoint_disabled import WebhookEndpointDisabled
 from .webhook_endpoint_event_failed import WebhookEndpointEventFailed
+from .webhook_endpoint_secret import WebhookEndpointSecret
 from .webhook_endpoint_summary import WebhookEndpointSummary
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_update_event_types_type_0_item import WebhookEndpointUpdateEventTypesType0Item
 
 __all__ = (
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyWithSecret",
+    "DeliveryAttempt",
+    "DeliveryAttemptRequestHeaders",
     "DirectoryActivated",
     "DirectoryActivatedPreviousAttributesType0",
     "DirectoryCreate",
@@ -147,15 +165,23 @@ __all__ = (
     "ListDirectoryUsersStateType2Type1",
     "ListDirectoryUsersStateType3Type1",
     "PageApiKey",
+    "PageDeliveryAttempt",
     "PageDirectoryGroup",
     "PageDirectoryOut",
     "PageDirectoryUser",
     "PageScimRequest",
     "PageTenant",
+    "PageWebhookEndpoint",
     "Problem",
     "PushOutcome",
     "PushOutcomeStatus",
     "ReceiveGooglePushXGoogResourceState",
+    "ReplayEvent",
+    "ReplayFailed",
+    "ReplayLane",
+    "ReplayQueued",
+    "ReplayRange",
+    "ReplayTime",
     "ScimCreateGroupBody",
     "ScimCreateUserBody",
     "ScimErrorBody",
@@ -179,7 +205,13 @@ __all__ = (
     "UserDeletedPreviousAttributesType0",
     "UserUpdated",
     "UserUpdatedPreviousAttributes",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointCreateEventTypesType0Item",
     "WebhookEndpointDisabled",
     "WebhookEndpointEventFailed",
+    "WebhookEndpointSecret",
     "WebhookEndpointSummary",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointUpdateEventTypesType0Item",
 )

@@ -1,0 +1,336 @@
+"""Send the events of one stream, in order: the body of the ``delivery_send`` job.
+
+The stream's head event (the one after its cursor) is attempted until it is delivered or given
+up; only then does the cursor move. A failure schedules the retry in Postgres and ends the run:
+the job is re-queued for when the retry is due, and nothing else waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+import structlog
+
+from app.db import Connection, Pool
+from app.delivery.http import SendResult, WebhookSender
+from app.delivery.signing import sign_headers
+from app.events import (
+    FailedDelivery,
+    WebhookEndpointDisabled,
+    WebhookEndpointEventFailed,
+    WebhookEndpointSummary,
+)
+from app.ids import new_id
+from app.settings import DeliverySettings
+from app.store import delivery as delivery_store
+from app.store import delivery_queries
+from app.store import webhook_endpoint as endpoint_store
+from app.store.delivery import EventRow, StreamRow
+from app.store.webhook_endpoint import EndpointRow
+
+log = structlog.get_logger()
+# A run ends after this long (then re-queues), so one slow stream never holds a worker slot.
+_RUN_SECONDS = 10.0
+TENANT_SIGNAL_TYPES = ("webhook_endpoint.disabled", "webhook_endpoint.event_failed")
+
+
+class RunOutcome(msgspec.Struct, kw_only=True):
+    """What the job does next: finish (``retry_in`` None) or run again after ``retry_in`` seconds."""
+
+    retry_in: float | None = None
+    delivered: int = 0
+
+
+class _RateLimiter:
+    """A token bucket per endpoint (requests per second), per worker process."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.tokens = float(rate)
+        self.updated = time.monotonic()
+
+    def wait_time(self) -> float:
+        now = time.monotonic()
+        self.tokens = min(float(self.rate), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+class DeliveryEngine:
+    """Process-wide delivery state: the HTTP sender, per-endpoint concurrency and rate limits."""
+
+    def __init__(self, pool: Pool, settings: DeliverySettings, sender: WebhookSender | None = None) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.sender = sender or WebhookSender(settings)
+        self._in_flight: dict[str, asyncio.Semaphore] = {}
+        self._limiters: dict[str, _RateLimiter] = {}
+
+    async def aclose(self) -> None:
+        await self.sender.aclose()
+
+    def retry_delay(self, attempts: int, result: SendResult) -> float:
+        """Seconds before retry number ``attempts`` (1-based), with jitter, honouring Retry-After."""
+        base = self.settings.retry_schedule[attempts - 1]
+        jitter = self.settings.retry_jitter
+        delay = base * random.uniform(1 - jitter, 1 + jitter)  # noqa: S311 - jitter, not crypto
+        if result.retry_after is not None:
+            delay = max(delay, min(result.retry_after, self.settings.max_retry_after))
+        return delay
+
+    async def run_stream(self, tenant_id: str, endpoint_id: str, stream_id: str) -> RunOutcome:
+        token = uuid.uuid4().hex
+        async with self.pool.acquire() as conn:
+            stream = await delivery_store.claim_stream(
+                conn,
+                tenant_id,
+                endpoint_id,
+                stream_id,
+                token=token,
+                lease_seconds=self.settings.lease_seconds,
+            )
+            endpoint = await endpoint_store.get_endpoint(conn, tenant_id, endpoint_id)
+        if stream is None:
+            # Another run holds the lease (or held it when its worker died): look again later.
+            return RunOutcome(retry_in=None if endpoint is None else min(self.settings.lease_seconds, 5.0))
+        try:
+            if endpoint is None or not endpoint.enabled or stream.done:
+                return RunOutcome()
+            if stream.next_attempt_at is not None:
+                due_in = (stream.next_attempt_at - datetime.now(UTC)).total_seconds()
+                if due_in > 0:
+                    return RunOutcome(retry_in=due_in)
+            return await self._drain(stream, endpoint, token)
+        finally:
+            async with self.pool.acquire() as conn:
+                await delivery_store.release_stream(conn, tenant_id, endpoint_id, stream_id, token)
+
+    async def _drain(self, stream: StreamRow, endpoint: EndpointRow, token: str) -> RunOutcome:
+        delivered = 0
+        started = time.monotonic()
+        while True:
+            async with self.pool.acquire() as conn:
+                # Re-read the endpoint each batch: a rotated secret or a disable applies at once.
+                fresh = await endpoint_store.get_endpoint(conn, stream.tenant_id, endpoint.id)
+                if fresh is None or not fresh.enabled:
+                    return RunOutcome(delivered=delivered)
+                endpoint = fresh
+                events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
+                if not events:
+                    if stream.kind == "replay":
+                        await delivery_store.finish_replay_if_drained(conn, stream, token)
+                    return RunOutcome(delivered=delivered)
+            for event in events:
+                if not self._wanted(endpoint, stream, event):
+                    async with self.pool.acquire() as conn:
+                        if not await delivery_store.skip_to(
+                            conn, stream, event, token, self.settings.lease_seconds
+                        ):
+                            return RunOutcome(delivered=delivered)
+                    _advance(stream, event)
+                    continue
+                outcome = await self._attempt(stream, endpoint, event, token)
+                if outcome is not None:
+                    outcome.delivered = delivered
+                    return outcome
+                delivered += 1
+                if delivered >= self.settings.batch_size or time.monotonic() - started > _RUN_SECONDS:
+                    # Back of the queue: one busy stream never starves the others.
+                    return RunOutcome(retry_in=0.001, delivered=delivered)
+
+    @staticmethod
+    def _wanted(endpoint: EndpointRow, stream: StreamRow, event: EventRow) -> bool:
+        if stream.event_id is not None:
+            return True  # an explicit one-event replay
+        if stream.kind == "tenant" or event.type in TENANT_SIGNAL_TYPES:
+            return endpoint.event_types is not None and event.type in endpoint.event_types
+        return endpoint.event_types is None or event.type in endpoint.event_types
+
+    async def _send(
+        self, endpoint: EndpointRow, event: EventRow
+    ) -> tuple[SendResult, dict[str, str]] | float:
+        """Send once within the endpoint's limits; a float means "no capacity now, retry in".."""
+        if endpoint.max_rate is not None:
+            limiter = self._limiters.get(endpoint.id)
+            if limiter is None or limiter.rate != endpoint.max_rate:
+                limiter = self._limiters[endpoint.id] = _RateLimiter(endpoint.max_rate)
+            wait = limiter.wait_time()
+            if wait > 1.0:
+                return wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+        semaphore = self._in_flight.setdefault(
+            endpoint.id, asyncio.Semaphore(self.settings.max_in_flight_per_endpoint)
+        )
+        try:
+            async with asyncio.timeout(1.0):
+                await semaphore.acquire()
+        except TimeoutError:
+            return 0.2
+        try:
+            body = event.body.encode()
+            now = datetime.now(UTC)
+            headers = sign_headers(endpoint.signing_secrets(now), event.id, int(now.timestamp()), body)
+            result = await self.sender.post(endpoint.url, body, headers)
+        finally:
+            semaphore.release()
+        logged = {**headers, "webhook-signature": _redact(headers["webhook-signature"])}
+        return result, logged
+
+    async def _attempt(
+        self, stream: StreamRow, endpoint: EndpointRow, event: EventRow, token: str
+    ) -> RunOutcome | None:
+        """Attempt the head event; None to go on with the next one, else how this run ends."""
+        sent = await self._send(endpoint, event)
+        if isinstance(sent, float):
+            return RunOutcome(retry_in=sent)
+        result, headers = sent
+        attempt = stream.attempts + 1
+        if result.ok:
+            outcome, next_at = "delivered", None
+        elif attempt > len(self.settings.retry_schedule):
+            outcome, next_at = "given_up", None
+        else:
+            delay = self.retry_delay(attempt, result)
+            outcome, next_at = "retrying", datetime.now(UTC) + timedelta(seconds=delay)
+        attempt_id = new_id("att")
+
+        async def write(conn: Connection) -> bool:
+            return await delivery_store.record_attempt(
+                conn,
+                stream,
+                event,
+                token=token,
+                attempt_id=attempt_id,
+                attempt=attempt,
+                outcome=outcome,
+                status=result.status,
+                latency_ms=result.latency_ms,
+                error=result.error,
+                response_excerpt=result.response_excerpt,
+                request_headers=headers,
+                next_attempt_at=next_at,
+                lease_seconds=self.settings.lease_seconds,
+            )
+
+        if result.ok:
+            # The happy path is one statement (attempt row + cursor), no explicit transaction.
+            async with self.pool.acquire() as conn:
+                if not await write(conn):
+                    return RunOutcome()  # the lease was taken over; the new holder carries on
+                if endpoint.failing_since is not None:
+                    await endpoint_store.record_success(conn, stream.tenant_id, endpoint.id)
+                    endpoint.failing_since = None
+            _advance(stream, event)
+            return None
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await write(conn):
+                return RunOutcome()
+            disabled = await self._record_failure(conn, stream, endpoint, event, result, outcome, attempt)
+        log.info(
+            "delivery_failed",
+            tenant_id=stream.tenant_id,
+            endpoint_id=endpoint.id,
+            event_id=event.id,
+            status=result.status,
+            error=result.error,
+            attempt=attempt,
+            outcome=outcome,
+        )
+        if disabled:
+            return RunOutcome()
+        if outcome == "given_up":
+            _advance(stream, event)
+            return None
+        stream.attempts = attempt
+        return RunOutcome(retry_in=(next_at - datetime.now(UTC)).total_seconds() if next_at else 0.001)
+
+    async def _record_failure(
+        self,
+        conn: Connection,
+        stream: StreamRow,
+        endpoint: EndpointRow,
+        event: EventRow,
+        result: SendResult,
+        outcome: str,
+        attempt: int,
+    ) -> bool:
+        """Endpoint status, the give-up signal and auto-disable; True if the endpoint is now disabled."""
+        error = result.error or "failed"
+        changed = await endpoint_store.record_failure(
+            conn, stream.tenant_id, endpoint.id, error=error, disable_after=self.settings.disable_after
+        )
+        now = datetime.now(UTC)
+        if outcome == "given_up" and stream.kind == "directory":
+            signal = WebhookEndpointEventFailed(
+                id=new_id("evt"),
+                occurred_at=now,
+                recorded_at=now,
+                data=FailedDelivery(
+                    endpoint=_summary(endpoint),
+                    event_id=event.id,
+                    directory_id=event.directory_id,
+                    sequence=event.sequence,
+                    attempts=attempt,
+                    last_status=result.status,
+                    last_error=result.error,
+                ),
+            )
+            await _append_signal(conn, stream.tenant_id, signal)
+            log.warning(
+                "delivery_given_up", tenant_id=stream.tenant_id, endpoint_id=endpoint.id, event_id=event.id
+            )
+        if changed is None:
+            return True
+        updated, disabled_now = changed
+        if disabled_now:
+            signal_disabled = WebhookEndpointDisabled(
+                id=new_id("evt"), occurred_at=now, recorded_at=now, data=_summary(updated)
+            )
+            await _append_signal(conn, stream.tenant_id, signal_disabled)
+            log.warning("endpoint_disabled", tenant_id=stream.tenant_id, endpoint_id=endpoint.id)
+        return not updated.enabled
+
+
+def _advance(stream: StreamRow, event: EventRow) -> None:
+    stream.attempts = 0
+    stream.next_attempt_at = None
+    if stream.kind == "tenant":
+        stream.cursor, stream.cursor_tx = event.position, event.tx_id
+    elif stream.event_id is not None:
+        stream.done = True
+    else:
+        assert event.sequence is not None
+        stream.cursor = event.sequence
+
+
+def _redact(signature_header: str) -> str:
+    return " ".join("v1,[redacted]" for _ in signature_header.split(" "))
+
+
+def _summary(endpoint: EndpointRow) -> WebhookEndpointSummary:
+    return WebhookEndpointSummary(
+        id=endpoint.id, url=endpoint.url, enabled=endpoint.enabled, disabled_reason=endpoint.disabled_reason
+    )
+
+
+async def _append_signal(
+    conn: Connection, tenant_id: str, signal: WebhookEndpointEventFailed | WebhookEndpointDisabled
+) -> None:
+    body = msgspec.json.encode(signal)
+    await delivery_queries.insert_tenant_event(
+        conn,
+        tenant_id,
+        event_id=signal.id,
+        event_type=str(type(signal).__struct_config__.tag),
+        occurred_at=signal.occurred_at,
+        body=body,
+    )

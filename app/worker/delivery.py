@@ -1,0 +1,74 @@
+"""Delivery jobs: ``delivery_send`` (one stream) and the ``delivery_sweep`` cron."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from arq import Retry, cron, func
+
+from app.delivery.engine import DeliveryEngine
+from app.delivery.wake import CommitListener, sweep, take_again_flag
+from app.store import delivery as delivery_store
+
+log = structlog.get_logger()
+
+
+async def delivery_send(ctx: dict[str, Any], tenant_id: str, endpoint_id: str, stream_id: str) -> int:
+    """Send the stream's pending events in order; re-queue itself for retries and fairness."""
+    structlog.contextvars.bind_contextvars(
+        job_id=ctx.get("job_id"), job_try=ctx.get("job_try"), tenant_id=tenant_id, endpoint_id=endpoint_id
+    )
+    engine: DeliveryEngine = ctx["delivery"]
+    delivered = 0
+    while True:
+        outcome = await engine.run_stream(tenant_id, endpoint_id, stream_id)
+        delivered += outcome.delivered
+        if outcome.retry_in is not None:
+            raise Retry(defer=timedelta(seconds=max(outcome.retry_in, 0.001)))
+        # A commit that arrived while this run was ending left a flag: look once more.
+        if not await take_again_flag(ctx["redis"], tenant_id, endpoint_id, stream_id):
+            return delivered
+
+
+async def delivery_sweep(ctx: dict[str, Any]) -> int:
+    """Re-enqueue every stream with pending events (Redis flushed, notification lost, worker killed)."""
+    settings = ctx["settings"].delivery
+    now = time.monotonic()
+    if now - ctx.get("delivery_last_sweep", 0.0) < settings.sweep_interval - 0.5:
+        return 0
+    ctx["delivery_last_sweep"] = now
+    queued = await sweep(ctx["pool"], ctx["redis"])
+    async with ctx["pool"].acquire() as conn:
+        removed = await delivery_store.delete_old_attempts(
+            conn, older_than_days=settings.attempt_retention_days
+        )
+    if queued or removed:
+        log.info("delivery_sweep", queued=queued, attempts_removed=removed)
+    return queued
+
+
+async def delivery_startup(ctx: dict[str, Any]) -> None:
+    settings = ctx["settings"]
+    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery)
+    listener = CommitListener(ctx["pool"], ctx["redis"], settings.database.url)
+    await listener.start()
+    ctx["delivery_listener"] = listener
+
+
+async def delivery_shutdown(ctx: dict[str, Any]) -> None:
+    listener: CommitListener | None = ctx.pop("delivery_listener", None)
+    if listener is not None:
+        await listener.stop()
+    engine: DeliveryEngine | None = ctx.pop("delivery", None)
+    if engine is not None:
+        await engine.aclose()
+
+
+SEND_FUNCTION = func(delivery_send, name="delivery_send", keep_result=0, max_tries=1_000_000_000)
+# Every second; the job itself keeps to settings.delivery.sweep_interval.
+SWEEP_CRON = cron(
+    delivery_sweep, name="delivery_sweep", second=set(range(60)), run_at_startup=True, keep_result=0
+)

@@ -1,0 +1,264 @@
+"""Webhook fan-out: 10 endpoints x 20 directories, loopback receivers, next to the ceiling.
+
+Phase 1 (throughput): commit BENCH_EVENTS events (default 20,000) across 20 directories as fast
+as the database takes them; every event goes to 10 endpoints. Deliveries/s = deliveries / time
+from the first commit to the last receipt. Commit-to-receipt = receipt time minus the time the
+committing transaction returned.
+
+Phase 2 (latency): commit single events at BENCH_RATE events/s (default 200) for BENCH_SECONDS
+(default 10) and report commit-to-receipt p50/p99.
+
+Ceiling: the same HTTP client (the worker's sender) posting the same bodies to the same
+receivers with the same concurrency, no queue and no database.
+
+The worker runs as its own process (`dirsync worker`), as do the receivers; Postgres and Redis
+are the local ones or embedded. Prints one JSON line last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db import connect
+from app.delivery.http import WebhookSender
+from app.delivery.signing import new_secret, sign_headers
+from app.embedded import ensure_database, free_port, start_local_services
+from app.ids import new_id
+from app.settings import DeliverySettings
+from app.store.migration import apply_migrations
+from tests.delivery.factories import user_created
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
+RATE = int(os.environ.get("BENCH_RATE", "200"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+ENDPOINTS = 10
+DIRECTORIES = 20
+BATCH = 50  # events per commit in phase 1
+CONCURRENCY = 64
+CEILING_BODIES = int(os.environ.get("BENCH_CEILING_BODIES", "1000"))  # x 10 endpoints
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(len(values) * p))] * 1000, 2)
+
+
+async def commit_events(conn, tenant_id: str, directory_id: str, count: int) -> list[tuple[str, str]]:
+    """Append events the way the store does; returns [(event id, body)] once committed."""
+    out = []
+    async with conn.transaction():
+        last = await conn.fetchval(
+            "SELECT last_sequence FROM directories WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant_id,
+            directory_id,
+        )
+        rows = []
+        from datetime import UTC, datetime
+
+        now = datetime.now(UTC)
+        for sequence in range(last + 1, last + count + 1):
+            event_id = new_id("evt")
+            body = user_created(directory_id, sequence, event_id, now).decode()
+            rows.append((tenant_id, event_id, directory_id, sequence, "user.created", now, now, body))
+            out.append((event_id, body))
+        await conn.executemany(
+            """
+            INSERT INTO events (tenant_id, id, directory_id, sequence, type, occurred_at, recorded_at, body)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            rows,
+        )
+        await conn.execute(
+            "UPDATE directories SET last_sequence = $3 WHERE tenant_id = $1 AND id = $2",
+            tenant_id,
+            directory_id,
+            last + count,
+        )
+        payload = json.dumps({"tenant_id": tenant_id, "directory_id": directory_id, "sequence": last + count})
+        await conn.execute("SELECT pg_notify('dirsync_events', $1)", payload)
+    return out
+
+
+async def receipts(ports: list[int]) -> list[tuple[str, str, float]]:
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.get(f"http://127.0.0.1:{ports[0]}/stats")
+        return [tuple(r) for r in response.json()]
+
+
+async def wait_for_receipts(ports, expected: int, timeout: float) -> list[tuple[str, str, float]]:
+    got: list[tuple[str, str, float]] = []
+    deadline = time.monotonic() + timeout
+    while len({(e, p) for e, p, _ in got}) < expected and time.monotonic() < deadline:
+        got += await receipts(ports)
+        print(f"  receipts {len(got)}/{expected}", file=sys.stderr)
+        await asyncio.sleep(1)
+    return got
+
+
+async def ceiling(urls: list[str], bodies: list[tuple[str, str]], secret: str) -> float:
+    """The worker's own sender posting the same bodies, same receivers, no queue, no database."""
+    sender = WebhookSender(DeliverySettings(allow_http=True, allow_loopback=True))
+    work = [(url, event_id, body.encode()) for event_id, body in bodies for url in urls]
+    position = 0
+
+    async def one() -> None:
+        nonlocal position
+        while position < len(work):
+            url, event_id, body = work[position]
+            position += 1
+            headers = sign_headers([secret], event_id, int(time.time()), body)
+            result = await sender.post(url, body, headers)
+            assert result.ok, result
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    await sender.aclose()
+    return len(work) / elapsed
+
+
+async def main() -> None:
+    # A Redis of our own (BENCH_REDIS_URL): a shared one may have other workers on the same queue.
+    services = await start_local_services(
+        Path(tempfile.mkdtemp()), database_url=None, redis_url=os.environ.get("BENCH_REDIS_URL")
+    )
+    admin = await connect(services.database_url)
+    await admin.execute('DROP DATABASE IF EXISTS "dirsync_bench_fanout" WITH (FORCE)')
+    await admin.close()
+    db_url = await ensure_database(services.database_url, "dirsync_bench_fanout")
+    conn = await connect(db_url)
+    await apply_migrations(conn)
+    tenant_id = new_id("ten")
+    await conn.execute("INSERT INTO tenants (id, name) VALUES ($1, 'bench')", tenant_id)
+    ports = [free_port() for _ in range(ENDPOINTS)]
+    urls = [f"http://127.0.0.1:{p}/hook" for p in ports]
+    secret = new_secret()
+    for url in urls:
+        await conn.execute(
+            "INSERT INTO webhook_endpoints (tenant_id, id, url, secret) VALUES ($1, $2, $3, $4)",
+            tenant_id,
+            new_id("we"),
+            url,
+            secret,
+        )
+    directories = [new_id("dir") for _ in range(DIRECTORIES)]
+    for directory_id in directories:
+        await conn.execute(
+            "INSERT INTO directories (tenant_id, id, name, provider) VALUES ($1, $2, 'bench', 'scim')",
+            tenant_id,
+            directory_id,
+        )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DIRSYNC_")},
+        "DIRSYNC_DATABASE_URL": db_url,
+        "DIRSYNC_REDIS_URL": services.redis_url,
+        "DIRSYNC_LOG_LEVEL": "warning",
+        "DIRSYNC_DELIVERY_ALLOW_HTTP": "true",
+        "DIRSYNC_DELIVERY_ALLOW_LOOPBACK": "true",
+    }
+    receiver = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("_fanout_receiver.py")), *map(str, ports)],
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(500):
+                try:
+                    await client.get(f"http://127.0.0.1:{ports[-1]}/stats")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.02)
+        await asyncio.sleep(2)  # the worker's LISTEN connection
+
+        # Phase 1: throughput.
+        committed_at: dict[str, float] = {}
+        all_bodies: list[tuple[str, str]] = []
+        started = time.time()
+        per_directory = EVENTS // DIRECTORIES
+        for _ in range(per_directory // BATCH):
+            for directory_id in directories:
+                batch = await commit_events(conn, tenant_id, directory_id, BATCH)
+                now = time.time()
+                for event_id, _body in batch:
+                    committed_at[event_id] = now
+                all_bodies += batch
+        commit_seconds = time.time() - started
+        expected = len(committed_at) * ENDPOINTS
+        got = await wait_for_receipts(ports, expected, timeout=1800)
+        last = max(t for _, _, t in got)
+        unique = {(e, p) for e, p, _ in got}
+        throughput = len(unique) / (last - started)
+        lat1 = [t - committed_at[e] for e, _, t in got if e in committed_at]
+
+        print("steady rate", file=sys.stderr)
+        # Phase 2: latency at a steady rate of single-event commits.
+        committed_at2: dict[str, float] = {}
+        interval = 1 / RATE
+        next_at = time.perf_counter()
+        for n in range(RATE * SECONDS):
+            directory_id = directories[n % DIRECTORIES]
+            batch = await commit_events(conn, tenant_id, directory_id, 1)
+            committed_at2[batch[0][0]] = time.time()
+            next_at += interval
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        achieved_rate = len(committed_at2) / (time.perf_counter() - (next_at - RATE * SECONDS * interval))
+        got2 = await wait_for_receipts(ports, len(committed_at2) * ENDPOINTS, timeout=600)
+        lat2 = [t - committed_at2[e] for e, _, t in got2 if e in committed_at2]
+
+        # Ceiling: same client, same bodies, same receivers, no queue, no database.
+        print("ceiling", file=sys.stderr)
+        sample = random.Random(1).sample(all_bodies, min(len(all_bodies), CEILING_BODIES))
+        ceiling_rps = await ceiling(urls, sample, secret)
+        await receipts(ports)
+    finally:
+        worker.terminate()
+        worker.wait()
+        receiver.terminate()
+        receiver.wait()
+        await conn.close()
+        services.stop()
+    print(
+        json.dumps(
+            {
+                "bench": "fanout",
+                "events": len(committed_at),
+                "deliveries": len(unique),
+                "deliveries_expected": expected,
+                "commit_seconds": round(commit_seconds, 2),
+                "deliveries_per_s": round(throughput),
+                "throughput_commit_to_receipt_p50_ms": pct(lat1, 0.5),
+                "throughput_commit_to_receipt_p99_ms": pct(lat1, 0.99),
+                "steady_rate_events_per_s": round(achieved_rate),
+                "steady_deliveries": len(lat2),
+                "steady_commit_to_receipt_p50_ms": pct(lat2, 0.5) if lat2 else None,
+                "steady_commit_to_receipt_p99_ms": pct(lat2, 0.99) if lat2 else None,
+                "baseline": round(ceiling_rps),
+                "baseline_what": "same sender, same bodies and receivers, 64 in flight, no queue, no DB",
+                "ratio": round(throughput / ceiling_rps, 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,5 +1,7 @@
 """Set-based application of runs of consecutive upserts (a provider page is one such run).
 
+Runs of ``MembershipReplace`` are handled in ``_bulk_members``.
+
 A run of two or more ``UserUpsert`` (or ``GroupUpsert``) changes loads every row it addresses in
 one query, diffs each change in Python exactly as ``Applier`` does, and writes its inserts and its
 updates with one statement each. The result must be what applying the changes one by one gives,
@@ -19,8 +21,9 @@ from typing import Any
 import asyncpg
 
 from app import ids
-from app.changes import Change, GroupUpsert, UserUpsert
+from app.changes import Change, GroupUpsert, MembershipReplace, UserUpsert
 from app.services._apply import Applier, PendingEvent, diff
+from app.services._bulk_members import apply_replace_run
 from app.store import event as event_store
 from app.store import group as group_store
 from app.store import user as user_store
@@ -44,7 +47,7 @@ async def apply_all(applier: Applier, changes: Sequence[Change]) -> None:
     while i < len(changes):
         kind = type(changes[i])
         j = i + 1
-        if kind in (UserUpsert, GroupUpsert):
+        if kind in (UserUpsert, GroupUpsert, MembershipReplace):
             while j < len(changes) and type(changes[j]) is kind:
                 j += 1
         run = changes[i:j]
@@ -57,6 +60,9 @@ async def apply_all(applier: Applier, changes: Sequence[Change]) -> None:
 
 
 async def _apply_run(applier: Applier, run: Sequence[Change]) -> None:
+    if isinstance(run[0], MembershipReplace):
+        await apply_replace_run(applier, [c for c in run if isinstance(c, MembershipReplace)])
+        return
     if isinstance(run[0], UserUpsert):
         plan = await _plan_users(applier, [c for c in run if isinstance(c, UserUpsert)])
         writer: Any = user_store

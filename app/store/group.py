@@ -263,3 +263,58 @@ async def update_many(
         now,
         *_arrays(rows),
     )
+
+
+async def members_of(conn: Connection, tenant_id: str, group_ids: list[str]) -> list[tuple[str, str]]:
+    """(group_id, user_id) of every membership of the given groups."""
+    rows = await conn.fetch(
+        """
+        SELECT group_id, user_id FROM directory_memberships
+        WHERE tenant_id = $1 AND group_id = ANY($2::text[])
+        """,
+        tenant_id,
+        group_ids,
+    )
+    return [(r["group_id"], r["user_id"]) for r in rows]
+
+
+async def remove_pairs(conn: Connection, tenant_id: str, group_ids: list[str], user_ids: list[str]) -> None:
+    """Delete the memberships (group_ids[i], user_ids[i]) in one statement."""
+    await conn.execute(
+        """
+        DELETE FROM directory_memberships m
+        USING unnest($2::text[], $3::text[]) AS p(group_id, user_id)
+        WHERE m.tenant_id = $1 AND m.group_id = p.group_id AND m.user_id = p.user_id
+        """,
+        tenant_id,
+        group_ids,
+        user_ids,
+    )
+
+
+async def add_pairs(
+    conn: Connection, tenant_id: str, directory_id: str, group_ids: list[str], user_ids: list[str]
+) -> None:
+    """Insert the memberships (group_ids[i], user_ids[i]) in one statement."""
+    await conn.execute(
+        """
+        INSERT INTO directory_memberships (tenant_id, directory_id, group_id, user_id)
+        SELECT $1, $2, p.group_id, p.user_id FROM unnest($3::text[], $4::text[]) AS p(group_id, user_id)
+        """,
+        tenant_id,
+        directory_id,
+        group_ids,
+        user_ids,
+    )
+
+
+async def touch_many(conn: Connection, tenant_id: str, group_ids: list[str], now: datetime) -> None:
+    await conn.execute(
+        """
+        UPDATE directory_groups SET version = version + 1, updated_at = $3
+        WHERE tenant_id = $1 AND id = ANY($2::text[])
+        """,
+        tenant_id,
+        group_ids,
+        now,
+    )

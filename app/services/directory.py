@@ -46,6 +46,7 @@ from app.events import (
     UserUpdated,
 )
 from app.services._apply import Applier, PendingEvent
+from app.services._bulk import apply_all
 from app.store import directory as store
 from app.store import event as event_store
 from app.store.delivery_queries import directory_events_delivered
@@ -352,8 +353,7 @@ async def _apply_locked(
         return ApplyResult(events=[], duplicate=True)
     now = datetime.now(UTC)
     applier = Applier(conn, tenant_id, directory, now)
-    for change in batch.changes:
-        await applier.apply(change)
+    await apply_all(applier, batch.changes)
     events = await _append(
         conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=notify
     )

@@ -82,6 +82,20 @@ async def rollback(conn: Connection) -> None:
     await conn.execute("ROLLBACK")
 
 
+# Savepoints by hand: apply_changes may run in a transaction it opened with a plain BEGIN, inside
+# which asyncpg refuses ``conn.transaction()``.
+async def savepoint(conn: Connection, name: str) -> None:
+    await conn.execute(f"SAVEPOINT {name}")
+
+
+async def release_savepoint(conn: Connection, name: str) -> None:
+    await conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+async def rollback_to_savepoint(conn: Connection, name: str) -> None:
+    await conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+
+
 def _literal(text: str) -> str:
     # standard_conforming_strings is on (the default since 9.1): doubling quotes is the escape.
     return "'" + text.replace("'", "''") + "'"

@@ -243,3 +243,77 @@ async def list_all(conn: Connection, tenant_id: str, directory_id: str) -> list[
         _SELECT + " WHERE u.tenant_id = $1 AND u.directory_id = $2 ORDER BY u.id", tenant_id, directory_id
     )
     return [_row(r) for r in rows]
+
+
+# -- set-based writes for runs of upserts (one statement whatever the run's size) ---------------
+
+_JSON_FIELDS = frozenset({"emails", "custom_attributes", "raw_attributes"})
+_json = msgspec.json.Encoder().encode
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """One array per field, jsonb fields as JSON text (cast back in SQL)."""
+    return [
+        [_json(r[n]).decode() for r in rows] if n in _JSON_FIELDS else [r[n] for r in rows] for n in FIELDS
+    ]
+
+
+def _unnest(first: int) -> tuple[str, str]:
+    """``unnest($first::text[], ...) AS v(id, <FIELDS>)`` and the select list of v's columns."""
+    arrays = ", ".join(f"${i}::text[]" for i in range(first, first + 1 + len(FIELDS)))
+    source = f"unnest({arrays}) AS v(id, {', '.join(FIELDS)})"
+    return source, ", ".join(f"v.{n}::jsonb" if n in _JSON_FIELDS else f"v.{n}" for n in FIELDS)
+
+
+async def list_by_refs(
+    conn: Connection, tenant_id: str, directory_id: str, ids: list[str], external_ids: list[str]
+) -> list[UserRow]:
+    """The users whose id is in ``ids`` or whose external id is in ``external_ids`` (one query)."""
+    rows = await conn.fetch(
+        _SELECT
+        + """ WHERE u.tenant_id = $1 AND u.directory_id = $2
+              AND (u.id = ANY($3::text[]) OR u.external_id = ANY($4::text[]))""",
+        tenant_id,
+        directory_id,
+        ids,
+        external_ids,
+    )
+    return [_row(r) for r in rows]
+
+
+async def insert_many(
+    conn: Connection, tenant_id: str, directory_id: str, rows: list[dict[str, Any]], now: datetime
+) -> None:
+    """Insert users (``id`` plus every field of FIELDS per row) in one statement."""
+    source, select = _unnest(4)
+    await conn.execute(
+        f"""
+        INSERT INTO directory_users (tenant_id, directory_id, id, created_at, updated_at, {", ".join(FIELDS)})
+        SELECT $1, $2, v.id, $3, $3, {select} FROM {source}
+        """,
+        tenant_id,
+        directory_id,
+        now,
+        [r["id"] for r in rows],
+        *_columns(rows),
+    )
+
+
+async def update_many(
+    conn: Connection, tenant_id: str, directory_id: str, rows: list[dict[str, Any]], now: datetime
+) -> None:
+    """Set every field of FIELDS of each user (by ``id``), bump its version, in one statement."""
+    source, select = _unnest(4)
+    sets = ", ".join(f"{n} = {value}" for n, value in zip(FIELDS, select.split(", "), strict=True))
+    await conn.execute(
+        f"""
+        UPDATE directory_users AS u SET {sets}, version = u.version + 1, updated_at = $3
+        FROM {source}
+        WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = v.id
+        """,
+        tenant_id,
+        directory_id,
+        now,
+        [r["id"] for r in rows],
+        *_columns(rows),
+    )

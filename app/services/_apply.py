@@ -40,6 +40,7 @@ from app.store.directory import DirectoryRow
 from app.store.group import GroupRow
 from app.store.user import UserRow
 
+WRITABLE_STATES = ("active", "inactive")
 _DICT_FIELDS = ("custom_attributes", "raw_attributes")
 _MISSING = object()
 
@@ -200,25 +201,33 @@ class Applier:
             self.conn, self.tenant_id, self.directory_id, user_id=ref.id, external_id=ref.external_id
         )
 
+    async def _user_get_or_insert(
+        self, change: UserUpsert, user_id: str, values: dict[str, Any]
+    ) -> UserRow | None:
+        """The user the change addresses; when there is none, insert ``values`` as ``user_id``."""
+        if change.id is None and change.external_id is None:
+            await user_store.insert(self.conn, self.tenant_id, self.directory_id, user_id, values, self.now)
+            return None
+        by, key = ("id", change.id) if change.id is not None else ("external_id", change.external_id)
+        assert key is not None
+        return await user_store.get_or_insert(
+            self.conn,
+            self.tenant_id,
+            self.directory_id,
+            by=by,
+            key=key,
+            new_id=user_id,
+            values=values,
+            now=self.now,
+        )
+
+    async def _user_update(self, user_id: str, changed: dict[str, Any]) -> None:
+        await user_store.update(self.conn, self.tenant_id, user_id, changed, self.now)
+
     async def user_upsert(self, change: UserUpsert) -> None:
         values = self._user_values(change, None)
         user_id = change.id or ids.new_id("du")
-        if change.id is not None or change.external_id is not None:
-            by, key = ("id", change.id) if change.id is not None else ("external_id", change.external_id)
-            assert key is not None
-            existing = await user_store.get_or_insert(
-                self.conn,
-                self.tenant_id,
-                self.directory_id,
-                by=by,
-                key=key,
-                new_id=user_id,
-                values=values,
-                now=self.now,
-            )
-        else:
-            existing = None
-            await user_store.insert(self.conn, self.tenant_id, self.directory_id, user_id, values, self.now)
+        existing = await self._user_get_or_insert(change, user_id, values)
         if existing is None:
             row = UserRow(
                 id=user_id,
@@ -236,7 +245,7 @@ class Applier:
         if not previous:
             return
         changed = {name: values[name] for name in previous}
-        await user_store.update(self.conn, self.tenant_id, existing.id, changed, self.now)
+        await self._user_update(existing.id, changed)
         for name, value in changed.items():
             setattr(existing, name, value)
         existing.updated_at = self.now

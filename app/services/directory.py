@@ -32,21 +32,13 @@ from app import crypto, ids, security
 from app.changes import ChangeBatch
 from app.db import Connection
 from app.errors import DirectoryInactive, DirectoryNotFound, InvalidRequest, Unauthenticated
-from app.events import (
-    DirectoryActivated,
-    DirectoryDeleted,
-    DirectorySummary,
-    GroupCreated,
-    GroupDeleted,
-    GroupUpdated,
-    GroupUserAdded,
-    GroupUserRemoved,
-    UserCreated,
-    UserDeleted,
-    UserUpdated,
-)
-from app.services._apply import Applier, PendingEvent
+from app.events import DirectorySummary
+from app.services._apply import WRITABLE_STATES, Applier, PendingEvent
 from app.services._bulk import apply_all
+from app.services._events import ApplyResult as ApplyResult
+from app.services._events import StoredEvent as StoredEvent
+from app.services._events import notify_payload, number_events
+from app.services._optimistic import try_optimistic
 from app.store import directory as store
 from app.store import event as event_store
 from app.store.delivery_queries import directory_events_delivered
@@ -55,34 +47,6 @@ from app.store.directory import DirectoryRow
 Provider = Literal["scim", "okta", "entra", "google"]
 SCIM_TOKEN_PREFIX = "dst"  # noqa: S105 - a token prefix, not a secret
 DEFAULT_TOKEN_OVERLAP = timedelta(hours=24)
-_WRITABLE_STATES = ("active", "inactive")
-
-_EVENT_CLASSES: dict[str, type[Any]] = {
-    "directory.activated": DirectoryActivated,
-    "directory.deleted": DirectoryDeleted,
-    "user.created": UserCreated,
-    "user.updated": UserUpdated,
-    "user.deleted": UserDeleted,
-    "group.created": GroupCreated,
-    "group.updated": GroupUpdated,
-    "group.deleted": GroupDeleted,
-    "group.user_added": GroupUserAdded,
-    "group.user_removed": GroupUserRemoved,
-}
-_encode = msgspec.json.Encoder().encode
-
-
-class StoredEvent(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
-    type: str
-    directory_id: str | None
-    sequence: int | None
-    body: bytes  # the JSON envelope exactly as delivered everywhere
-
-
-class ApplyResult(msgspec.Struct, kw_only=True, frozen=True):
-    events: list[StoredEvent]
-    duplicate: bool = False
 
 
 class DirectoryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -197,7 +161,7 @@ async def update_directory(
         current = await store.lock_for_apply(conn, tenant_id, directory_id)
         if current is None:
             raise DirectoryNotFound(f"no directory {directory_id}")
-        if current.state not in _WRITABLE_STATES:
+        if current.state not in WRITABLE_STATES:
             raise DirectoryInactive(f"directory {directory_id} is {current.state}")
         if not isinstance(data.credentials, msgspec.UnsetType):
             if data.credentials is not None and not keys:
@@ -226,7 +190,7 @@ async def delete_directory(conn: Connection, tenant_id: str, directory_id: str) 
         pending: list[PendingEvent] = [("directory.deleted", summary, {"state": previous})]
         events = await _append(conn, tenant_id, row, pending, now, now, notify=nested)
     if not nested:
-        await event_store.notify(conn, tenant_id, _notify_payload(tenant_id, directory_id, events))
+        await event_store.notify(conn, tenant_id, notify_payload(tenant_id, directory_id, events))
     return _directory(row)
 
 
@@ -255,7 +219,7 @@ async def authenticate_scim(conn: Connection, directory_id: str, token: str) -> 
     if not token.startswith(SCIM_TOKEN_PREFIX + "_"):
         raise Unauthenticated("expected a directory token of the form dst_...")
     row = await store.get_token_row(conn, directory_id)
-    if row is None or row.state not in _WRITABLE_STATES:
+    if row is None or row.state not in WRITABLE_STATES:
         raise Unauthenticated("unknown directory or invalid token")
     current = row.scim_token_hash is not None and security.token_matches(token, row.scim_token_hash)
     previous = (
@@ -326,6 +290,9 @@ async def apply_changes(
     if conn.is_in_transaction():
         async with conn.transaction():  # a savepoint; the caller's COMMIT delivers the NOTIFY
             return await _apply_locked(conn, tenant_id, directory_id, batch, notify=True)
+    optimistic = await try_optimistic(conn, tenant_id, directory_id, batch)
+    if optimistic is not None:
+        return optimistic
     # Our own transaction: COMMIT and the NOTIFY travel in one round trip (see module doc).
     await event_store.begin(conn)
     try:
@@ -334,7 +301,7 @@ async def apply_changes(
         if not conn.is_closed():
             await event_store.rollback(conn)
         raise
-    payload = _notify_payload(tenant_id, directory_id, result.events) if result.events else None
+    payload = notify_payload(tenant_id, directory_id, result.events) if result.events else None
     await event_store.commit_and_notify(conn, payload)
     return result
 
@@ -345,7 +312,7 @@ async def _apply_locked(
     directory = await store.lock_for_apply(conn, tenant_id, directory_id)
     if directory is None:
         raise DirectoryNotFound(f"no directory {directory_id}")
-    if directory.state not in _WRITABLE_STATES:
+    if directory.state not in WRITABLE_STATES:
         raise DirectoryInactive(f"directory {directory_id} is {directory.state}")
     if batch.source_id is not None and not await store.insert_applied_source(
         conn, tenant_id, directory_id, batch.source_id
@@ -358,11 +325,6 @@ async def _apply_locked(
         conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=notify
     )
     return ApplyResult(events=events)
-
-
-def _notify_payload(tenant_id: str, directory_id: str, events: list[StoredEvent]) -> str:
-    last = events[-1].sequence
-    return _encode({"tenant_id": tenant_id, "directory_id": directory_id, "sequence": last}).decode()
 
 
 async def _append(
@@ -378,29 +340,7 @@ async def _append(
     """Number, encode (once) and insert the events; the caller holds the directory row lock."""
     if not pending:
         return []
-    first = directory.last_sequence + 1
-    stored: list[StoredEvent] = []
-    event_ids = ids.new_ids("evt", len(pending))
-    for offset, (kind, data, previous) in enumerate(pending):
-        event = _EVENT_CLASSES[kind](
-            id=event_ids[offset],
-            directory_id=directory.id,
-            sequence=first + offset,
-            occurred_at=occurred_at,
-            recorded_at=recorded_at,
-            provider=directory.provider,
-            data=data,
-            previous_attributes=previous,
-        )
-        stored.append(
-            StoredEvent(
-                id=event.id,
-                type=kind,
-                directory_id=directory.id,
-                sequence=event.sequence,
-                body=_encode(event),
-            )
-        )
+    stored = number_events(directory, pending, occurred_at, recorded_at)
     directory.last_sequence = stored[-1].sequence or directory.last_sequence
     await event_store.append_directory_events(
         conn,
@@ -412,6 +352,6 @@ async def _append(
         bodies=[e.body.decode() for e in stored],
         occurred_at=[occurred_at] * len(stored),
         recorded_at=recorded_at,
-        notify_payload=_notify_payload(tenant_id, directory.id, stored) if notify else None,
+        notify_payload=notify_payload(tenant_id, directory.id, stored) if notify else None,
     )
     return stored

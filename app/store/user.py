@@ -41,6 +41,7 @@ _SELECT = """
            ), '[]'::json) AS groups
     FROM directory_users u
 """
+USER_SELECT = _SELECT  # the snapshot read of app.store.optimistic returns users the same way
 
 
 class UserRow(msgspec.Struct, kw_only=True):

@@ -26,7 +26,11 @@ from app.api.events import EventController
 from app.api.google import GoogleHookController, GoogleSyncController
 from app.api.health import healthz, readyz
 from app.api.metrics import metrics
-from app.api.middleware import options_allow_middleware, request_context_middleware
+from app.api.middleware import (
+    options_allow_middleware,
+    request_context_middleware,
+    strict_slash_middleware,
+)
 from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
 from app.api.scim import document_scim_errors, scim_router
 from app.api.scim_requests import ScimRequestController
@@ -138,6 +142,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             request_context_middleware,
+            strict_slash_middleware,
             connection_middleware,
             options_allow_middleware,
             PrometheusConfig(

@@ -6,6 +6,7 @@ import re
 import time
 
 import structlog
+from litestar.exceptions import NotFoundException
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
@@ -97,5 +98,29 @@ def options_allow_middleware(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, send_allow)
+
+    return middleware
+
+
+_STRICT_PREFIXES = ("/v1/", "/admin/")  # and /v1, /admin themselves end without a slash
+
+
+def strict_slash_middleware(app: ASGIApp) -> ASGIApp:
+    """404 for a REST path with a trailing slash.
+
+    The router treats ``/v1/directories/`` as ``/v1/directories``, so a client that builds
+    ``/v1/directories/{id}`` with an empty id got the directory list, not a directory. The
+    documented paths have no trailing slash, and answering exactly those keeps every response
+    matching its operation's schema. SCIM paths stay lenient: identity providers are configured
+    by hand with base URLs.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        # The router strips the slash from scope["path"]; raw_path is what the client sent.
+        raw = scope.get("raw_path")
+        path = raw.decode("latin-1") if raw else scope.get("path", "")
+        if path.endswith("/") and path.startswith(_STRICT_PREFIXES):
+            raise NotFoundException(f"no route {path} (paths take no trailing slash)")
+        await app(scope, receive, send)
 
     return middleware

@@ -5,6 +5,7 @@ import msgspec
 from litestar import get
 
 from tests.api.test_auth import assert_problem
+from tests.factories import make_directory
 from tests.conftest import LiveServer, TenantFixture
 
 
@@ -132,3 +133,21 @@ async def test_value_postgres_cannot_store_is_400_and_changes_nothing(
     assert_problem(response, 400, "invalid-value")
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM directories WHERE tenant_id = $1", tenant.id) == 0
+
+
+async def test_a_rest_path_with_a_trailing_slash_is_404(
+    http: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # Without this, /v1/directories/ (an empty directory id) answered with the directory list.
+    body = assert_problem(await http.get("/v1/directories/", headers=tenant.headers), 404, "not-found")
+    assert "trailing slash" in body["detail"]
+    assert (await http.get("/v1/directories", headers=tenant.headers)).status_code == 200
+
+
+async def test_scim_paths_accept_a_trailing_slash(
+    http: httpx.AsyncClient, pool, tenant: TenantFixture
+) -> None:
+    directory, token = await make_directory(pool, tenant.id)
+    response = await http.get(f"/scim/v2/{directory.id}/Users/", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    assert response.json()["totalResults"] == 0

@@ -1,7 +1,7 @@
 """SQL of the optimistic apply (``app.services._optimistic``).
 
 ``read`` takes one snapshot, without a lock, of what a single-user upsert needs. ``write`` sends
-one simple-query message: BEGIN; ``dirsync_apply_user`` (migration 0008), which advances the
+one simple-query message: BEGIN; ``dirsync_apply_user`` (migration 0009), which advances the
 directory's sequence only if the directory row is still the version that was read (same ``xmin``,
 same ``last_sequence``) and then writes the user, the events and the source id, or aborts;
 COMMIT; the NOTIFY. The values travel as one JSON document, dollar-quoted: the simple-query

@@ -24,7 +24,7 @@ UNSCOPED = {
     "event.py:rollback",
     "event.py:commit_and_notify",
     "event.py:notify",
-    "optimistic.py:write",  # calls dirsync_apply_user (migration 0008), which filters by tenant_id
+    "optimistic.py:write",  # calls dirsync_apply_user (migration 0009), which filters by tenant_id
 }
 
 

@@ -35,7 +35,10 @@ class _Receiver(asyncio.Protocol):
                 return
             head = self.buffer[:end].decode("latin-1")
             lines = head.split("\r\n")
-            headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
             length = int(headers.get("content-length", "0"))
             if len(self.buffer) < end + 4 + length:
                 return

@@ -167,13 +167,15 @@ async def main() -> None:
         "DIRSYNC_LOG_LEVEL": "warning",
         "DIRSYNC_DELIVERY_ALLOW_HTTP": "true",
         "DIRSYNC_DELIVERY_ALLOW_LOOPBACK": "true",
+        **{k: v for k, v in os.environ.items() if k.startswith("DIRSYNC_DELIVERY_")},
     }
     receiver = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("_fanout_receiver.py")), *map(str, ports)],
         stderr=subprocess.DEVNULL,
     )
+    profile = os.environ.get("BENCH_PROFILE")  # a file: the worker runs under cProfile
     worker = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "worker"],
+        [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "app.cli", "worker"],
         env=env,
         stderr=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

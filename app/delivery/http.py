@@ -146,6 +146,7 @@ class WebhookSender:
     def __init__(self, settings: DeliverySettings) -> None:
         self.settings = settings
         self._cache = _ResolveCache()
+        self._targets: dict[str, tuple[float, Target, str]] = {}
         self.client = Http1Client(
             connect_timeout=settings.connect_timeout, max_body=settings.max_response_bytes
         )
@@ -161,6 +162,11 @@ class WebhookSender:
         return f"{target.scheme}://{netloc}{path}", target.host_header, target.sni
 
     async def _target(self, url: str) -> tuple[Target, str]:
+        """Where to send ``url`` and the request path; vetted answers are reused for a few seconds."""
+        now = time.monotonic()
+        cached = self._targets.get(url)
+        if cached is not None and cached[0] > now:
+            return cached[1], cached[2]
         scheme, host, port = check_url(url, self.settings)
         address = await self._cache.get(host, port, self.settings)
         parts = urlsplit(url)
@@ -172,6 +178,9 @@ class WebhookSender:
             host_header=parts.netloc.rpartition("@")[2],
             sni=host if scheme == "https" else None,
         )
+        if len(self._targets) > 10_000:
+            self._targets.clear()
+        self._targets[url] = (now + self._cache.ttl, target, path)
         return target, path
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> SendResult:

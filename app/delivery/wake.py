@@ -118,6 +118,9 @@ def arq_starter(worker: Any) -> Starter:
     """Start queued jobs in this arq worker now instead of at its next queue poll."""
 
     async def start(job_ids: list[str]) -> None:
+        main = worker.main_task
+        if not worker.allow_pick_jobs or main is None or main.done() or main.cancelling():
+            return  # shutting down: nothing new may start here; the jobs stay queued
         if worker.job_counter + len(job_ids) <= worker.max_jobs:
             await worker.start_jobs([the_id.encode() for the_id in job_ids])
         # Else every slot is busy: the queue poll starts them as slots free up.

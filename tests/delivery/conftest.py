@@ -54,6 +54,8 @@ class Workers:
         for entry in list(self.running):
             if entry[0] is worker:
                 self.running.remove(entry)
+                # A dead process starts nothing more: neither the poll nor the commit listener.
+                worker.allow_pick_jobs = False
                 # Kill the jobs mid-request (as a dead process would), then let arq's own
                 # bookkeeping settle so no Redis pipeline is left half-used.
                 for job in list(worker.job_tasks.values()):

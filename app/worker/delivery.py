@@ -11,6 +11,7 @@ from arq import Retry, cron, func
 
 from app.delivery.engine import DeliveryEngine
 from app.delivery.wake import CommitListener, arq_starter, begin_run, end_of_run, sweep
+from app.services.webhook_secrets import seal_plaintext_secrets
 from app.store import delivery as delivery_store
 
 log = structlog.get_logger()
@@ -53,7 +54,9 @@ async def delivery_sweep(ctx: dict[str, Any]) -> int:
 
 async def delivery_startup(ctx: dict[str, Any]) -> None:
     settings = ctx["settings"]
-    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery)
+    keys = settings.encryption_keys()
+    await seal_plaintext_secrets(ctx["pool"], keys)
+    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys)
     # Jobs a commit queues are started in this process at once, not at the next queue poll.
     worker = ctx.get("arq_worker")
     start = arq_starter(worker) if worker is not None else None

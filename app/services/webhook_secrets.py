@@ -4,8 +4,8 @@ The same key machinery as provider credentials (``app.crypto``): the first confi
 every configured key opens, and the associated data binds a sealed blob to its endpoint, so a
 blob copied to another row does not open. Both secrets of an endpoint (the current one and, during
 a rotation's overlap, the previous one) are sealed together as one JSON object. With no key
-configured (local development) secrets are stored in plaintext, and sealed by the worker's
-startup pass once a key is configured.
+configured (local development) secrets are stored in plaintext. The worker's startup pass seals
+plaintext rows once a key is configured and re-seals rows under an older key.
 """
 
 from __future__ import annotations
@@ -128,11 +128,13 @@ async def reencrypt_secrets(conn: Connection, tenant_id: str, *, keys: crypto.Ke
 
 
 async def seal_plaintext_secrets(pool: Pool, keys: crypto.Keys) -> int:
-    """Startup pass: seal every tenant's plaintext secrets once a key is configured."""
-    if not keys:
+    """Startup pass: seal plaintext secrets, and re-seal those under an older key, with the active
+    key (so a key rotation completes when the workers restart with the new key listed first)."""
+    active = crypto.active_key_id(keys)
+    if active is None:
         return 0
     async with pool.acquire() as conn:
-        tenants = await endpoint_store.tenants_with_unsealed_secrets(conn)
+        tenants = await endpoint_store.tenants_with_stale_secrets(conn, active)
         sealed = 0
         for tenant_id in tenants:
             sealed += await reencrypt_secrets(conn, tenant_id, keys=keys)

@@ -219,10 +219,13 @@ async def list_unsealed_or_stale(conn: Connection, tenant_id: str, active_key_id
     return [r["id"] for r in records]
 
 
-async def tenants_with_unsealed_secrets(conn: Connection) -> list[str]:
-    """Tenants with a plaintext secret left. Unscoped by design: the worker's startup pass."""
+async def tenants_with_stale_secrets(conn: Connection, active_key_id: str) -> list[str]:
+    """Tenants with secrets in plaintext or under another key than the active one.
+
+    Unscoped by design: the worker's startup pass over every tenant."""
     records = await conn.fetch(
-        "SELECT DISTINCT tenant_id FROM webhook_endpoints WHERE secrets_key_id IS NULL"
+        "SELECT DISTINCT tenant_id FROM webhook_endpoints WHERE secrets_key_id IS DISTINCT FROM $1",
+        active_key_id,
     )
     return [r["tenant_id"] for r in records]
 

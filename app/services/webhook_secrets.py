@@ -121,7 +121,15 @@ async def reencrypt_secrets(conn: Connection, tenant_id: str, *, keys: crypto.Ke
             endpoint = await endpoint_store.lock_endpoint(conn, tenant_id, endpoint_id)
             if endpoint is None or endpoint.secrets_key_id == active:
                 continue
-            stored = seal(tenant_id, endpoint_id, open_secrets(endpoint, keys), keys)
+            try:
+                opened = open_secrets(endpoint, keys)
+            except crypto.CryptoError as exc:
+                # Its key is not configured here: leave the row as it is, tell the operator.
+                log.warning(
+                    "webhook_secret_unreadable", tenant_id=tenant_id, endpoint_id=endpoint_id, error=str(exc)
+                )
+                continue
+            stored = seal(tenant_id, endpoint_id, opened, keys)
             await _store(conn, tenant_id, endpoint_id, stored, None)
         count += 1
     return count

@@ -82,6 +82,12 @@ async def test_key_rotation_reseals_and_plaintext_rows_are_sealed(
     assert opened.secret == "whsec_bGVnYWN5bGVnYWN5bGVnYWN5"
     with pytest.raises(crypto.CryptoError):
         webhook_secrets.open_secrets(row, KEYS)
+    # A pass with a key set that cannot open it (another server's keys) skips it, and fails nothing.
+    async with pool.acquire() as conn:
+        assert await webhook_secrets.reencrypt_secrets(conn, tenant.id, keys=KEYS) == 0
+        assert await webhook_secrets.reencrypt_secrets(conn, tenant.id, keys=rotated_keys[::-1]) == 1
+        row = await endpoint_store.get_endpoint(conn, tenant.id, endpoint["id"])
+    assert row is not None and row.secrets_key_id == KEYS[0][0]  # back under the shared test key
 
 
 async def test_a_sealed_blob_copied_to_another_endpoint_does_not_open(

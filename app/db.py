@@ -40,6 +40,13 @@ async def init_connection(conn: Connection) -> None:
     )
 
 
+async def _keep_session(_conn: Connection) -> None:
+    """Release without asyncpg's default reset query (RESET ALL, UNLISTEN *, CLOSE ALL, advisory
+    unlock): a round trip on every release, and the code never leaves session state on a pooled
+    connection (LISTEN and advisory locks use their own connections). asyncpg still rolls back a
+    transaction left open and drops listeners before calling this."""
+
+
 async def create_pool(settings: Settings) -> Pool:
     assert settings.database.url
     pool = await asyncpg.create_pool(
@@ -47,6 +54,7 @@ async def create_pool(settings: Settings) -> Pool:
         min_size=settings.database.pool_min_size,
         max_size=settings.database.pool_max_size,
         init=init_connection,
+        reset=_keep_session,
     )
     assert pool is not None
     return pool

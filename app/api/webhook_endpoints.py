@@ -180,7 +180,9 @@ class WebhookEndpointController(Controller):
         data: JSONBody[WebhookEndpointCreate],
     ) -> WebhookEndpoint:
         data = await strict_body(request, WebhookEndpointCreate)
-        row = await service.create(conn, tenant_id, _set_fields(data), app_settings.delivery)
+        row = await service.create(
+            conn, tenant_id, _set_fields(data), app_settings.delivery, app_settings.encryption_keys()
+        )
         return WebhookEndpoint.from_row(row)
 
     @get("/", summary="List webhook endpoints", operation_id="list_webhook_endpoints")
@@ -234,11 +236,13 @@ class WebhookEndpointController(Controller):
 
     @get("/{endpoint_id:str}/secret", summary="Reveal the signing secret", operation_id="get_webhook_secret")
     async def secret(
-        self, conn: Conn, tenant_id: TenantId, endpoint_id: FromPath[str]
+        self, conn: Conn, tenant_id: TenantId, app_settings: SettingsDep, endpoint_id: FromPath[str]
     ) -> WebhookEndpointSecret:
-        row = await service.get(conn, tenant_id, endpoint_id)
+        row, secrets = await service.reveal_secret(
+            conn, tenant_id, endpoint_id, app_settings.encryption_keys()
+        )
         return WebhookEndpointSecret(
-            secret=row.secret, previous_secret_expires_at=row.previous_secret_expires_at
+            secret=secrets.secret, previous_secret_expires_at=row.previous_secret_expires_at
         )
 
     @post(
@@ -263,9 +267,11 @@ class WebhookEndpointController(Controller):
         overlap = (
             app_settings.delivery.secret_rotation_overlap if overlap_seconds is None else overlap_seconds
         )
-        row = await service.rotate_secret(conn, tenant_id, endpoint_id, overlap)
+        row, secrets = await service.rotate_secret(
+            conn, tenant_id, endpoint_id, overlap, app_settings.encryption_keys()
+        )
         return WebhookEndpointSecret(
-            secret=row.secret, previous_secret_expires_at=row.previous_secret_expires_at
+            secret=secrets.secret, previous_secret_expires_at=row.previous_secret_expires_at
         )
 
     @post(
@@ -277,7 +283,9 @@ class WebhookEndpointController(Controller):
     async def test(
         self, conn: Conn, tenant_id: TenantId, app_settings: SettingsDep, endpoint_id: FromPath[str]
     ) -> DeliveryAttempt:
-        row = await service.send_test(conn, tenant_id, endpoint_id, app_settings.delivery)
+        row = await service.send_test(
+            conn, tenant_id, endpoint_id, app_settings.delivery, app_settings.encryption_keys()
+        )
         return DeliveryAttempt.from_row(row)
 
     @post(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 import structlog
 
+from app import crypto
 from app.db import Connection, Pool
 from app.delivery.http import SendResult, WebhookSender
 from app.delivery.signing import sign_headers
@@ -26,6 +27,7 @@ from app.events import (
     WebhookEndpointSummary,
 )
 from app.ids import new_id
+from app.services import webhook_secrets
 from app.settings import DeliverySettings
 from app.store import delivery as delivery_store
 from app.store import delivery_queries
@@ -67,10 +69,19 @@ class _RateLimiter:
 class DeliveryEngine:
     """Process-wide delivery state: the HTTP sender, per-endpoint concurrency and rate limits."""
 
-    def __init__(self, pool: Pool, settings: DeliverySettings, sender: WebhookSender | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        settings: DeliverySettings,
+        sender: WebhookSender | None = None,
+        keys: crypto.Keys = (),
+    ) -> None:
         self.pool = pool
         self.settings = settings
         self.sender = sender or WebhookSender(settings)
+        self.keys = keys
+        # Opened secrets by sealed blob: a blob changes whenever the secrets do.
+        self._opened: dict[bytes, webhook_secrets.Secrets] = {}
         self._in_flight: dict[str, asyncio.Semaphore] = {}
         self._limiters: dict[str, _RateLimiter] = {}
 
@@ -178,12 +189,24 @@ class DeliveryEngine:
         try:
             body = event.body.encode()
             now = datetime.now(UTC)
-            headers = sign_headers(endpoint.signing_secrets(now), event.id, int(now.timestamp()), body)
+            secrets = webhook_secrets.signing_secrets(endpoint, self._secrets(endpoint), now)
+            headers = sign_headers(secrets, event.id, int(now.timestamp()), body)
             result = await self.sender.post(endpoint.url, body, headers)
         finally:
             semaphore.release()
         logged = {**headers, "webhook-signature": _redact(headers["webhook-signature"])}
         return result, logged
+
+    def _secrets(self, endpoint: EndpointRow) -> webhook_secrets.Secrets:
+        sealed = endpoint.secrets_sealed
+        if sealed is None:
+            return webhook_secrets.open_secrets(endpoint, self.keys)
+        opened = self._opened.get(sealed)
+        if opened is None:
+            if len(self._opened) > 10_000:
+                self._opened.clear()
+            opened = self._opened[sealed] = webhook_secrets.open_secrets(endpoint, self.keys)
+        return opened
 
     async def _attempt(
         self, stream: StreamRow, endpoint: EndpointRow, event: EventRow, token: str

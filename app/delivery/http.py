@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 import time
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import httpx
 import msgspec
 
+from app.delivery.http1 import Http1Client, ProtocolError, Target
 from app.settings import DeliverySettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -145,11 +146,9 @@ class WebhookSender:
     def __init__(self, settings: DeliverySettings) -> None:
         self.settings = settings
         self._cache = _ResolveCache()
-        self.client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(settings.total_timeout, connect=settings.connect_timeout),
-            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=200),
-            trust_env=False,
+        self._targets: dict[str, tuple[float, Target, str]] = {}
+        self.client = Http1Client(
+            connect_timeout=settings.connect_timeout, max_body=settings.max_response_bytes
         )
 
     async def aclose(self) -> None:
@@ -157,63 +156,66 @@ class WebhookSender:
 
     async def pinned_request(self, url: str) -> tuple[str, str, str | None]:
         """(URL with the vetted IP as host, Host header value, SNI name)."""
+        target, path = await self._target(url)
+        ip_host = f"[{target.address}]" if ":" in target.address else target.address
+        netloc = f"{ip_host}:{urlsplit(url).port}" if urlsplit(url).port else ip_host
+        return f"{target.scheme}://{netloc}{path}", target.host_header, target.sni
+
+    async def _target(self, url: str) -> tuple[Target, str]:
+        """Where to send ``url`` and the request path; vetted answers are reused for a few seconds."""
+        now = time.monotonic()
+        cached = self._targets.get(url)
+        if cached is not None and cached[0] > now:
+            return cached[1], cached[2]
         scheme, host, port = check_url(url, self.settings)
         address = await self._cache.get(host, port, self.settings)
         parts = urlsplit(url)
-        ip_host = f"[{address}]" if address.version == 6 else str(address)
-        netloc = f"{ip_host}:{parts.port}" if parts.port else ip_host
-        host_header = parts.netloc.rpartition("@")[2]
-        sni = host if scheme == "https" else None
-        return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), host_header, sni
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        target = Target(
+            scheme=scheme,
+            address=str(address),
+            port=port,
+            host_header=parts.netloc.rpartition("@")[2],
+            sni=host if scheme == "https" else None,
+        )
+        if len(self._targets) > 10_000:
+            self._targets.clear()
+        self._targets[url] = (now + self._cache.ttl, target, path)
+        return target, path
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> SendResult:
         started = time.perf_counter()
         try:
-            target, host_header, sni = await self.pinned_request(url)
+            target, path = await self._target(url)
         except UnsafeDestination as exc:
             return SendResult(status=None, latency_ms=0.0, error=f"refused: {exc}")
-        all_headers = {
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            **headers,
-            "host": host_header,
-        }
-        extensions = {"sni_hostname": sni} if sni else {}
+        all_headers = {"content-type": "application/json", "user-agent": USER_AGENT, **headers}
+        all_headers.pop("host", None)
         try:
             async with asyncio.timeout(self.settings.total_timeout):
-                request = self.client.build_request(
-                    "POST", target, content=body, headers=all_headers, extensions=extensions
-                )
-                response = await self.client.send(request, stream=True)
-                try:
-                    excerpt = await self._read_bounded(response)
-                finally:
-                    await response.aclose()
-        except (TimeoutError, httpx.TimeoutException):
+                response = await self.client.post(target, path, all_headers, body)
+        except TimeoutError:
             return SendResult(
                 status=None, latency_ms=_ms(started), error=f"timeout after {self.settings.total_timeout}s"
             )
-        except httpx.HTTPError as exc:
-            return SendResult(status=None, latency_ms=_ms(started), error=f"{type(exc).__name__}: {exc}")
+        except (OSError, EOFError, ssl.SSLError, ProtocolError, ValueError) as exc:
+            return SendResult(status=None, latency_ms=_ms(started), error=_describe(exc))
         retry_after = None
-        if response.status_code in (429, 503):
+        if response.status in (429, 503):
             retry_after = _retry_after(response.headers.get("retry-after"))
         return SendResult(
-            status=response.status_code,
+            status=response.status,
             latency_ms=_ms(started),
-            response_excerpt=excerpt,
+            response_excerpt=response.body[:EXCERPT_BYTES].decode("utf-8", "replace"),
             retry_after=retry_after,
-            error=None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}",
+            error=None if 200 <= response.status < 300 else f"HTTP {response.status}",
         )
 
-    async def _read_bounded(self, response: httpx.Response) -> str:
-        limit = self.settings.max_response_bytes
-        received = bytearray()
-        async for chunk in response.aiter_raw():
-            received += chunk
-            if len(received) >= limit:
-                break
-        return bytes(received[:EXCERPT_BYTES]).decode("utf-8", "replace")
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, asyncio.IncompleteReadError):
+        return "connection closed before the response ended"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _ms(started: float) -> float:

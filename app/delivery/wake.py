@@ -1,11 +1,15 @@
-"""Waking streams: the commit listener, the sweep, and ``kick`` (enqueue one stream's job).
+"""Waking streams: the commit listener, the sweep, and ``kick`` (make one stream's job run).
 
 Every stream has ONE deterministic job id, so enqueuing it twice is harmless. When the job
-already exists (running, queued or deferred for a retry) a kick pulls a queued or deferred job
-forward to now and leaves a flag the running job checks before it ends; a second kick shortly
-after covers the moment between that check and the job's removal from Redis. The periodic sweep
-re-enqueues every stream with pending events, so a flushed Redis or a lost notification delays
-delivery by at most one sweep interval and loses nothing.
+already exists a kick either leaves a flag the job checks before it ends (the job then drains
+once more), or, if the job is in its last moments (it checked the flag and found none), waits
+for it to be gone and enqueues a fresh one. The flag check at the end of a run and the kick's
+decision are Lua scripts, so the two cannot interleave and no wake-up is lost between them.
+
+A worker that enqueues a stream's job starts it itself at once (``start``), so a committed event
+never waits for the queue poll. The periodic sweep re-enqueues every stream with pending events,
+so a flushed Redis or a lost notification delays delivery by at most one sweep interval and
+loses nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +25,7 @@ import asyncpg
 import msgspec
 import structlog
 from arq.connections import ArqRedis
-from arq.constants import default_queue_name
+from arq.constants import default_queue_name, in_progress_key_prefix
 
 from app.db import Pool, connect
 from app.store import delivery as delivery_store
@@ -28,7 +33,29 @@ from app.store.delivery_queries import NOTIFY_CHANNEL
 
 log = structlog.get_logger()
 SEND_JOB = "delivery_send"
-_RECHECK_DELAY = 0.05
+# How long a kick waits for a job in its last moments to be gone before leaving it to the sweep.
+_CLOSING_WAIT = 2.0
+_CLOSING_TTL_MS = 2000
+
+# KEYS: again flag, closing marker, in-progress key, queue. ARGV: job id, now (ms).
+# 0: the job is ending without looking again: enqueue a new one once it is gone.
+# 1: the flag is set and the job is running: it drains once more before it ends.
+# 2: the flag is set and the job is waiting in the queue (pulled forward to now if deferred).
+_KICK_EXISTING = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], '1', 'EX', 3600)
+if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+redis.call('ZADD', KEYS[4], 'XX', 'LT', ARGV[2], ARGV[1])
+return 2
+"""
+# KEYS: again flag, closing marker. ARGV: closing TTL (ms). 1: look again; 0: the run ends.
+_END_OF_RUN = """
+if redis.call('DEL', KEYS[1]) == 1 then return 1 end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return 0
+"""
+
+Starter = Callable[[list[str]], Awaitable[None]]
 
 
 def job_id(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
@@ -39,35 +66,76 @@ def again_key(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
     return f"dirsync:delivery:again:{tenant_id}:{endpoint_id}:{stream_id}"
 
 
+def closing_key(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
+    return f"dirsync:delivery:closing:{tenant_id}:{endpoint_id}:{stream_id}"
+
+
 async def kick(
     redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str, *, defer_until: datetime | None = None
 ) -> bool:
-    """Make sure the stream's job runs (now, or at ``defer_until``); True if a new job was queued."""
+    """Make sure the stream's job runs (now, or at ``defer_until``).
+
+    True when the job is waiting in the queue to start (a worker may start it at once); False when
+    it is running and will look again before it ends, or could not be queued (the sweep will).
+    """
     the_id = job_id(tenant_id, endpoint_id, stream_id)
-    job = await redis.enqueue_job(
-        SEND_JOB, tenant_id, endpoint_id, stream_id, _job_id=the_id, _defer_until=defer_until
-    )
-    if job is not None:
-        return True
-    if defer_until is None:
-        async with redis.pipeline(transaction=False) as pipe:
-            pipe.set(again_key(tenant_id, endpoint_id, stream_id), b"1", ex=3600)
-            pipe.zadd(default_queue_name, {the_id: int(time.time() * 1000)}, xx=True)
-            await pipe.execute()
-    return False
+    deadline = time.monotonic() + _CLOSING_WAIT
+    while True:
+        job = await redis.enqueue_job(
+            SEND_JOB, tenant_id, endpoint_id, stream_id, _job_id=the_id, _defer_until=defer_until
+        )
+        if job is not None:
+            return True
+        if defer_until is not None:
+            return False  # a job exists; it will get to the stream no later than asked
+        keys = [
+            again_key(tenant_id, endpoint_id, stream_id),
+            closing_key(tenant_id, endpoint_id, stream_id),
+            in_progress_key_prefix + the_id,
+            default_queue_name,
+        ]
+        state = await redis.register_script(_KICK_EXISTING)(keys, [the_id, int(time.time() * 1000)])
+        if state != 0:
+            return bool(state == 2)
+        if time.monotonic() > deadline:
+            log.warning("delivery_kick_gave_up", tenant_id=tenant_id, endpoint_id=endpoint_id)
+            return False
+        await asyncio.sleep(0.002)  # the ending job is about to be removed from Redis
 
 
-async def take_again_flag(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> bool:
-    return bool(await redis.getdel(again_key(tenant_id, endpoint_id, stream_id)))
+async def begin_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> None:
+    """A run starts: kicks from now on are seen by it, none needs to wait for a predecessor."""
+    await redis.delete(closing_key(tenant_id, endpoint_id, stream_id))
+
+
+async def end_of_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> bool:
+    """True if a kick arrived during the run (drain again); else the run may end."""
+    keys = [again_key(tenant_id, endpoint_id, stream_id), closing_key(tenant_id, endpoint_id, stream_id)]
+    return bool(await redis.register_script(_END_OF_RUN)(keys, [_CLOSING_TTL_MS]) == 1)
+
+
+def arq_starter(worker: Any) -> Starter:
+    """Start queued jobs in this arq worker now instead of at its next queue poll."""
+
+    async def start(job_ids: list[str]) -> None:
+        main = worker.main_task
+        if not worker.allow_pick_jobs or main is None or main.done() or main.cancelling():
+            return  # shutting down: nothing new may start here; the jobs stay queued
+        if worker.job_counter + len(job_ids) <= worker.max_jobs:
+            await worker.start_jobs([the_id.encode() for the_id in job_ids])
+        # Else every slot is busy: the queue poll starts them as slots free up.
+
+    return start
 
 
 class CommitListener:
     """LISTEN on 'dirsync_events' and kick the streams a commit concerns, at once."""
 
-    def __init__(self, pool: Pool, redis: ArqRedis, database_url: str) -> None:
+    def __init__(self, pool: Pool, redis: ArqRedis, database_url: str, start: Starter | None = None) -> None:
         self.pool = pool
         self.redis = redis
         self.database_url = database_url
+        self.start_jobs = start
         self._conn: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._running: set[tuple[str, str | None, str | None]] = set()
@@ -137,9 +205,7 @@ class CommitListener:
                             conn, tenant_id, event_type or ""
                         )
                         stream_id = "tenant"
-                refused = [e for e in endpoints if not await kick(self.redis, tenant_id, e, stream_id)]
-                if refused:
-                    self._spawn(self._recheck(tenant_id, refused, stream_id))
+                await self._kick_all(tenant_id, endpoints, stream_id)
                 if key not in self._dirty:
                     return
         except Exception:
@@ -147,10 +213,11 @@ class CommitListener:
         finally:
             self._running.discard(key)
 
-    async def _recheck(self, tenant_id: str, endpoints: list[str], stream_id: str) -> None:
-        await asyncio.sleep(_RECHECK_DELAY)
-        for endpoint_id in endpoints:
-            await kick(self.redis, tenant_id, endpoint_id, stream_id)
+    async def _kick_all(self, tenant_id: str, endpoints: list[str], stream_id: str) -> None:
+        queued = await asyncio.gather(*(kick(self.redis, tenant_id, e, stream_id) for e in endpoints))
+        waiting = [job_id(tenant_id, e, stream_id) for e, q in zip(endpoints, queued, strict=True) if q]
+        if waiting and self.start_jobs is not None:
+            await self.start_jobs(waiting)
 
 
 async def sweep(pool: Pool, redis: ArqRedis) -> int:

@@ -9,12 +9,14 @@ from typing import Any
 import msgspec
 from arq.connections import ArqRedis
 
+from app import crypto
 from app.db import Connection
 from app.delivery.http import UnsafeDestination, WebhookSender, check_url, resolve_vetted
 from app.delivery.signing import new_secret, sign_headers
 from app.delivery.wake import kick
 from app.errors import EventNotFound, UnsafeWebhookUrl, WebhookEndpointNotFound
 from app.ids import new_id
+from app.services import webhook_secrets
 from app.settings import DeliverySettings
 from app.store import delivery as delivery_store
 from app.store import delivery_queries
@@ -71,21 +73,25 @@ def _clean_ids(fields: dict[str, Any]) -> None:
 
 
 async def create(
-    conn: Connection, tenant_id: str, fields: dict[str, Any], settings: DeliverySettings
+    conn: Connection, tenant_id: str, fields: dict[str, Any], settings: DeliverySettings, keys: crypto.Keys
 ) -> EndpointRow:
     _clean_ids(fields)
     await validate_url(fields["url"], settings)
+    endpoint_id = new_id("we")
+    stored = webhook_secrets.seal(tenant_id, endpoint_id, webhook_secrets.Secrets(secret=new_secret()), keys)
     return await endpoint_store.insert_endpoint(
         conn,
         tenant_id,
-        endpoint_id=new_id("we"),
+        endpoint_id=endpoint_id,
         url=fields["url"],
         description=fields.get("description", ""),
         enabled=fields.get("enabled", True),
         event_types=fields.get("event_types"),
         directory_ids=fields.get("directory_ids"),
         max_rate=fields.get("max_rate"),
-        secret=new_secret(),
+        secret=stored.secret,
+        secrets_sealed=stored.secrets_sealed,
+        secrets_key_id=stored.secrets_key_id,
     )
 
 
@@ -123,19 +129,23 @@ async def delete(conn: Connection, tenant_id: str, endpoint_id: str) -> None:
         raise WebhookEndpointNotFound(f"no webhook endpoint {endpoint_id}")
 
 
+async def reveal_secret(
+    conn: Connection, tenant_id: str, endpoint_id: str, keys: crypto.Keys
+) -> tuple[EndpointRow, webhook_secrets.Secrets]:
+    endpoint = await get(conn, tenant_id, endpoint_id)
+    return endpoint, webhook_secrets.open_secrets(endpoint, keys)
+
+
 async def rotate_secret(
-    conn: Connection, tenant_id: str, endpoint_id: str, overlap_seconds: float
-) -> EndpointRow:
-    endpoint = await endpoint_store.rotate_secret(
-        conn, tenant_id, endpoint_id, secret=new_secret(), overlap_seconds=overlap_seconds
+    conn: Connection, tenant_id: str, endpoint_id: str, overlap_seconds: float, keys: crypto.Keys
+) -> tuple[EndpointRow, webhook_secrets.Secrets]:
+    return await webhook_secrets.rotate(
+        conn, tenant_id, endpoint_id, new_secret=new_secret(), overlap_seconds=overlap_seconds, keys=keys
     )
-    if endpoint is None:
-        raise WebhookEndpointNotFound(f"no webhook endpoint {endpoint_id}")
-    return endpoint
 
 
 async def send_test(
-    conn: Connection, tenant_id: str, endpoint_id: str, settings: DeliverySettings
+    conn: Connection, tenant_id: str, endpoint_id: str, settings: DeliverySettings, keys: crypto.Keys
 ) -> AttemptRow:
     """Send a signed ``ping`` now (not part of any stream) and log it as an attempt."""
     endpoint = await get(conn, tenant_id, endpoint_id)
@@ -149,7 +159,8 @@ async def send_test(
             "data": {"object": "webhook_endpoint", "id": endpoint.id, "url": endpoint.url},
         }
     )
-    headers = sign_headers(endpoint.signing_secrets(now), event_id, int(now.timestamp()), body)
+    secrets = webhook_secrets.signing_secrets(endpoint, webhook_secrets.open_secrets(endpoint, keys), now)
+    headers = sign_headers(secrets, event_id, int(now.timestamp()), body)
     sender = WebhookSender(settings)
     try:
         result = await sender.post(endpoint.url, body, headers)

@@ -20,22 +20,17 @@ class EndpointRow(msgspec.Struct, kw_only=True):
     event_types: list[str] | None
     directory_ids: list[str] | None
     max_rate: int | None
-    secret: str
+    # Plaintext only on rows not yet sealed (no key configured, or written before sealing existed).
+    secret: str | None
     previous_secret: str | None
+    # {"secret", "previous_secret"} encrypted (app/services/webhook_secrets.py).
+    secrets_sealed: bytes | None
+    secrets_key_id: str | None
     previous_secret_expires_at: datetime | None
     failing_since: datetime | None
     last_error: str | None
     created_at: datetime
     updated_at: datetime
-
-    def signing_secrets(self, now: datetime) -> list[str]:
-        """The current secret, and the previous one while its rotation overlap lasts."""
-        keep_previous = (
-            self.previous_secret is not None
-            and self.previous_secret_expires_at is not None
-            and self.previous_secret_expires_at > now
-        )
-        return [self.secret, self.previous_secret] if keep_previous else [self.secret]  # type: ignore[list-item]
 
 
 def _row(record: Any) -> EndpointRow:
@@ -53,15 +48,19 @@ async def insert_endpoint(
     event_types: list[str] | None,
     directory_ids: list[str] | None,
     max_rate: int | None,
-    secret: str,
+    secret: str | None,
+    secrets_sealed: bytes | None,
+    secrets_key_id: str | None,
 ) -> EndpointRow:
     record = await conn.fetchrow(
         """
         INSERT INTO webhook_endpoints
-            (tenant_id, id, url, description, enabled, event_types, directory_ids, max_rate, secret)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            (tenant_id, id, url, description, enabled, event_types, directory_ids, max_rate, secret,
+             secrets_sealed, secrets_key_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    max_rate, secret, previous_secret, secrets_sealed, secrets_key_id,
+    previous_secret_expires_at, failing_since, last_error,
     created_at, updated_at
         """,
         tenant_id,
@@ -73,6 +72,8 @@ async def insert_endpoint(
         directory_ids,
         max_rate,
         secret,
+        secrets_sealed,
+        secrets_key_id,
     )
     return _row(record)
 
@@ -81,7 +82,8 @@ async def get_endpoint(conn: Connection, tenant_id: str, endpoint_id: str) -> En
     record = await conn.fetchrow(
         """
         SELECT tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-               max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+               max_rate, secret, previous_secret, secrets_sealed, secrets_key_id,
+    previous_secret_expires_at, failing_since, last_error,
                created_at, updated_at
         FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2
         """,
@@ -97,7 +99,8 @@ async def list_endpoints(
     records = await conn.fetch(
         """
         SELECT tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    max_rate, secret, previous_secret, secrets_sealed, secrets_key_id,
+    previous_secret_expires_at, failing_since, last_error,
     created_at, updated_at FROM webhook_endpoints
         WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2)
         ORDER BY id LIMIT $3
@@ -134,7 +137,8 @@ async def update_endpoint(
             updated_at = now()
         WHERE tenant_id = $1 AND id = $2
         RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    max_rate, secret, previous_secret, secrets_sealed, secrets_key_id,
+    previous_secret_expires_at, failing_since, last_error,
     created_at, updated_at
         """,
         tenant_id,
@@ -151,27 +155,79 @@ async def delete_endpoint(conn: Connection, tenant_id: str, endpoint_id: str) ->
     return status.endswith(" 1")
 
 
-async def rotate_secret(
-    conn: Connection, tenant_id: str, endpoint_id: str, *, secret: str, overlap_seconds: float
+async def lock_endpoint(conn: Connection, tenant_id: str, endpoint_id: str) -> EndpointRow | None:
+    """The endpoint, its row locked until the caller's transaction ends (secret changes)."""
+    record = await conn.fetchrow(
+        """
+        SELECT tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
+               max_rate, secret, previous_secret, secrets_sealed, secrets_key_id, previous_secret_expires_at,
+               failing_since, last_error, created_at, updated_at
+        FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+        """,
+        tenant_id,
+        endpoint_id,
+    )
+    return None if record is None else _row(record)
+
+
+async def set_secrets(
+    conn: Connection,
+    tenant_id: str,
+    endpoint_id: str,
+    *,
+    secret: str | None,
+    previous_secret: str | None,
+    secrets_sealed: bytes | None,
+    secrets_key_id: str | None,
+    overlap_seconds: float | None,
 ) -> EndpointRow | None:
+    """Store the endpoint's secrets; with ``overlap_seconds`` (a rotation) the previous one signs
+    until then, without it (re-encryption) the overlap's end stays as it is."""
     record = await conn.fetchrow(
         """
         UPDATE webhook_endpoints SET
-            previous_secret = secret,
-            previous_secret_expires_at = now() + make_interval(secs => $4),
-            secret = $3,
-            updated_at = now()
+            secret = $3, previous_secret = $4, secrets_sealed = $5, secrets_key_id = $6,
+            previous_secret_expires_at = CASE WHEN $7::float8 IS NULL THEN previous_secret_expires_at
+                                              ELSE now() + make_interval(secs => $7) END,
+            updated_at = CASE WHEN $7::float8 IS NULL THEN updated_at ELSE now() END
         WHERE tenant_id = $1 AND id = $2
         RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
-    created_at, updated_at
+    max_rate, secret, previous_secret, secrets_sealed, secrets_key_id, previous_secret_expires_at,
+    failing_since, last_error, created_at, updated_at
         """,
         tenant_id,
         endpoint_id,
         secret,
+        previous_secret,
+        secrets_sealed,
+        secrets_key_id,
         overlap_seconds,
     )
     return None if record is None else _row(record)
+
+
+async def list_unsealed_or_stale(conn: Connection, tenant_id: str, active_key_id: str) -> list[str]:
+    """Endpoints whose secrets are in plaintext or under a key other than the active one."""
+    records = await conn.fetch(
+        """
+        SELECT id FROM webhook_endpoints
+        WHERE tenant_id = $1 AND secrets_key_id IS DISTINCT FROM $2 ORDER BY id
+        """,
+        tenant_id,
+        active_key_id,
+    )
+    return [r["id"] for r in records]
+
+
+async def tenants_with_stale_secrets(conn: Connection, active_key_id: str) -> list[str]:
+    """Tenants with secrets in plaintext or under another key than the active one.
+
+    Unscoped by design: the worker's startup pass over every tenant."""
+    records = await conn.fetch(
+        "SELECT DISTINCT tenant_id FROM webhook_endpoints WHERE secrets_key_id IS DISTINCT FROM $1",
+        active_key_id,
+    )
+    return [r["tenant_id"] for r in records]
 
 
 async def record_failure(
@@ -202,7 +258,8 @@ async def record_failure(
                 ELSE disabled_reason END
         WHERE tenant_id = $1 AND id = $2
         RETURNING tenant_id, id, url, description, enabled, disabled_reason, event_types, directory_ids,
-    max_rate, secret, previous_secret, previous_secret_expires_at, failing_since, last_error,
+    max_rate, secret, previous_secret, secrets_sealed, secrets_key_id,
+    previous_secret_expires_at, failing_since, last_error,
     created_at, updated_at
         """,
         tenant_id,

@@ -10,7 +10,8 @@ import structlog
 from arq import Retry, cron, func
 
 from app.delivery.engine import DeliveryEngine
-from app.delivery.wake import CommitListener, sweep, take_again_flag
+from app.delivery.wake import CommitListener, arq_starter, begin_run, end_of_run, sweep
+from app.services.webhook_secrets import seal_plaintext_secrets
 from app.store import delivery as delivery_store
 
 log = structlog.get_logger()
@@ -22,14 +23,15 @@ async def delivery_send(ctx: dict[str, Any], tenant_id: str, endpoint_id: str, s
         job_id=ctx.get("job_id"), job_try=ctx.get("job_try"), tenant_id=tenant_id, endpoint_id=endpoint_id
     )
     engine: DeliveryEngine = ctx["delivery"]
+    await begin_run(ctx["redis"], tenant_id, endpoint_id, stream_id)
     delivered = 0
     while True:
         outcome = await engine.run_stream(tenant_id, endpoint_id, stream_id)
         delivered += outcome.delivered
         if outcome.retry_in is not None:
             raise Retry(defer=timedelta(seconds=max(outcome.retry_in, 0.001)))
-        # A commit that arrived while this run was ending left a flag: look once more.
-        if not await take_again_flag(ctx["redis"], tenant_id, endpoint_id, stream_id):
+        # A commit that arrived during this run left a flag: look once more.
+        if not await end_of_run(ctx["redis"], tenant_id, endpoint_id, stream_id):
             return delivered
 
 
@@ -52,8 +54,13 @@ async def delivery_sweep(ctx: dict[str, Any]) -> int:
 
 async def delivery_startup(ctx: dict[str, Any]) -> None:
     settings = ctx["settings"]
-    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery)
-    listener = CommitListener(ctx["pool"], ctx["redis"], settings.database.url)
+    keys = settings.encryption_keys()
+    await seal_plaintext_secrets(ctx["pool"], keys)
+    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys)
+    # Jobs a commit queues are started in this process at once, not at the next queue poll.
+    worker = ctx.get("arq_worker")
+    start = arq_starter(worker) if worker is not None else None
+    listener = CommitListener(ctx["pool"], ctx["redis"], settings.database.url, start)
     await listener.start()
     ctx["delivery_listener"] = listener
 

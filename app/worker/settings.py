@@ -80,7 +80,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis.url),
         "max_jobs": 50,
-        # How often the queue is polled: a woken delivery stream starts within this delay.
+        # How often the queue is polled. A stream woken by a commit does not wait for it (the
+        # worker that hears the commit starts the job itself); retries and requeues do.
         "poll_delay": 0.02,
         "keep_result": 60,
         "job_timeout": 300,
@@ -92,4 +93,6 @@ def make_worker(settings: Settings, **overrides: Any) -> Worker:
     if overrides.get("burst"):
         options["cron_jobs"] = None  # a burst drains the queue; crons would keep refilling it
     options.update(overrides)
-    return Worker(**options)
+    worker = Worker(**options)
+    worker.ctx["arq_worker"] = worker  # the delivery listener starts the jobs it queues
+    return worker

@@ -34,9 +34,11 @@ class Workers:
         self.settings = settings
         self.running: list[tuple[Worker, asyncio.Task[None]]] = []
 
-    async def start(self, **delivery_overrides: Any) -> Worker:
+    async def start(self, *, poll_delay: float = 0.01, **delivery_overrides: Any) -> Worker:
         worker = make_worker(
-            delivery_settings(self.settings, **delivery_overrides), poll_delay=0.01, handle_signals=False
+            delivery_settings(self.settings, **delivery_overrides),
+            poll_delay=poll_delay,
+            handle_signals=False,
         )
         task = asyncio.create_task(worker.async_run())
         self.running.append((worker, task))
@@ -52,6 +54,8 @@ class Workers:
         for entry in list(self.running):
             if entry[0] is worker:
                 self.running.remove(entry)
+                # A dead process starts nothing more: neither the poll nor the commit listener.
+                worker.allow_pick_jobs = False
                 # Kill the jobs mid-request (as a dead process would), then let arq's own
                 # bookkeeping settle so no Redis pipeline is left half-used.
                 for job in list(worker.job_tasks.values()):

@@ -1,0 +1,109 @@
+"""Waking streams: a committed event starts its stream at once, never waiting for a poll or the sweep."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from arq.connections import ArqRedis
+from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix
+
+from app.delivery.wake import again_key, begin_run, end_of_run, job_id, kick
+from tests.delivery.factories import append_events, make_directory
+from tests.delivery.receiver import Received, wait_for
+
+# Neither the queue poll nor the sweep can deliver anything within these tests' deadlines.
+NO_POLLING = {"poll_delay": 30.0, "sweep_interval": 60}
+
+
+@pytest.fixture
+async def arq_redis(redis_url: str, redis) -> AsyncIterator[ArqRedis]:
+    client = ArqRedis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+async def test_a_commit_starts_its_stream_without_waiting_for_a_poll(
+    pool, tenant, workers, receivers, endpoints
+) -> None:
+    receiver = await receivers()
+    await endpoints(tenant, receiver)
+    await workers.start(**NO_POLLING)
+    directory_id = await make_directory(pool, tenant.id)
+    for expected in range(1, 6):
+        committed = time.monotonic()
+        await append_events(pool, tenant.id, directory_id, 1)
+        await wait_for(lambda n=expected: len(receiver.delivered()) >= n, timeout=5, what=f"event {expected}")
+        # Far below the 30 s poll and 60 s sweep: only the commit's own wake-up can deliver it.
+        assert receiver.delivered()[-1].at - committed < 5
+    assert receiver.delivered_sequences() == [1, 2, 3, 4, 5]
+
+
+async def test_an_event_committed_while_its_stream_job_runs_is_delivered_promptly(
+    pool, tenant, workers, receivers, endpoints
+) -> None:
+    receiver = await receivers()
+    in_flight, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_first(request: Received) -> tuple[int, dict[str, str], bytes]:
+        if request.sequence == 1:
+            in_flight.set()
+            await release.wait()
+        return 204, {}, b""
+
+    receiver.behaviour = hold_first
+    await endpoints(tenant, receiver)
+    await workers.start(**NO_POLLING)
+    directory_id = await make_directory(pool, tenant.id)
+    await append_events(pool, tenant.id, directory_id, 1)
+    await asyncio.wait_for(in_flight.wait(), 5)
+    await append_events(pool, tenant.id, directory_id, 1)  # the stream's job is mid-request
+    release.set()
+    await wait_for(lambda: len(receiver.delivered()) >= 2, timeout=5, what="the second event")
+    assert receiver.delivered_sequences() == [1, 2]
+
+
+async def test_a_kick_during_a_run_makes_the_run_look_again(arq_redis: ArqRedis) -> None:
+    ids = ("ten_a", "we_a", "dir_a")
+    assert await kick(arq_redis, *ids) is True
+    await arq_redis.set(in_progress_key_prefix + job_id(*ids), b"1")  # a worker runs it
+    await begin_run(arq_redis, *ids)
+    assert await kick(arq_redis, *ids) is False  # running: it is told to look again
+    assert await end_of_run(arq_redis, *ids) is True
+    assert await end_of_run(arq_redis, *ids) is False
+
+
+async def test_a_kick_as_a_run_ends_queues_a_new_job_once_the_old_one_is_gone(arq_redis: ArqRedis) -> None:
+    ids = ("ten_a", "we_a", "dir_a")
+    the_id = job_id(*ids)
+    await kick(arq_redis, *ids)
+    await arq_redis.set(in_progress_key_prefix + the_id, b"1")
+    await begin_run(arq_redis, *ids)
+    assert await end_of_run(arq_redis, *ids) is False  # the run found nothing more and is ending
+    kicking = asyncio.create_task(kick(arq_redis, *ids))  # a commit lands in that moment
+    await asyncio.sleep(0.05)
+    assert not kicking.done()  # a flag now would never be read: it waits for the job to go
+    # What arq does when the job returns.
+    await arq_redis.delete(in_progress_key_prefix + the_id, job_key_prefix + the_id)
+    await arq_redis.zrem(default_queue_name, the_id)
+    assert await asyncio.wait_for(kicking, 2) is True
+    assert await arq_redis.exists(job_key_prefix + the_id)
+    assert await arq_redis.zscore(default_queue_name, the_id) is not None
+
+
+async def test_a_kick_pulls_a_deferred_job_forward_but_not_a_running_one(arq_redis: ArqRedis) -> None:
+    ids = ("ten_a", "we_a", "dir_a")
+    the_id = job_id(*ids)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert await kick(arq_redis, *ids, defer_until=later) is True
+    assert await kick(arq_redis, *ids) is True  # waiting in the queue: startable now
+    assert (await arq_redis.zscore(default_queue_name, the_id) or 0) <= time.time() * 1000
+    await arq_redis.zadd(default_queue_name, {the_id: 1000})
+    await arq_redis.set(in_progress_key_prefix + the_id, b"1")
+    assert await kick(arq_redis, *ids) is False
+    # A running job's score is left alone: arq computes its retry time from it.
+    assert await arq_redis.zscore(default_queue_name, the_id) == 1000
+    assert await arq_redis.get(again_key(*ids)) == b"1"

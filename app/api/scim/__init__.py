@@ -17,12 +17,13 @@ from app.api.scim._errors import SCIM_EXCEPTION_HANDLERS
 from app.api.scim._log import scim_request_log_middleware
 from app.api.scim._resources import GroupsController, UsersController
 from app.api.scim._responses import MEDIA_TYPE, ScimErrorBody
+from app.api.scim._unsupported import UnsupportedController
 
 
 def scim_router() -> Router:
     return Router(
         path="/scim/v2/{directory_id:str}",
-        route_handlers=[UsersController, GroupsController, DiscoveryController],
+        route_handlers=[UsersController, GroupsController, DiscoveryController, UnsupportedController],
         dependencies={"scim_auth": Provide(provide_scim_auth)},
         exception_handlers=SCIM_EXCEPTION_HANDLERS,
         middleware=[scim_request_log_middleware],

@@ -23,6 +23,8 @@ CONTRACT (other areas code against these signatures; issue #4 implements them):
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -319,10 +321,51 @@ async def reencrypt_credentials(conn: Connection, tenant_id: str, *, keys: crypt
     return count
 
 
+class WriteScope:
+    """A transaction opened by ``write_scope``: its batches' NOTIFY is sent with its COMMIT."""
+
+    def __init__(self) -> None:
+        self.payload: str | None = None
+
+
+@asynccontextmanager
+async def write_scope(conn: Connection) -> AsyncIterator[WriteScope]:
+    """BEGIN … COMMIT for a caller that reads and checks (locks, preconditions) before it applies.
+
+    ``apply_changes(..., scope=scope)`` inside it runs in this transaction without a savepoint
+    (an error anywhere rolls the whole transaction back), and the NOTIFY of its events travels
+    with the COMMIT in one round trip, as when ``apply_changes`` owns the transaction: two round
+    trips fewer than a savepoint in ``conn.transaction()``, and no NOTIFY lock held across the
+    commit's WAL flush.
+    """
+    scope = WriteScope()
+    await event_store.begin(conn)
+    try:
+        yield scope
+    except BaseException:
+        if not conn.is_closed():
+            await event_store.rollback(conn)
+        raise
+    await event_store.commit_and_notify(conn, scope.payload)
+
+
 async def apply_changes(
-    conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch
+    conn: Connection,
+    tenant_id: str,
+    directory_id: str,
+    batch: ChangeBatch,
+    *,
+    scope: WriteScope | None = None,
 ) -> ApplyResult:
-    """Apply a batch of normalized changes atomically and append its events (see module doc)."""
+    """Apply a batch of normalized changes atomically and append its events (see module doc).
+
+    With ``scope`` (from ``write_scope``) the batch runs in that transaction, without a savepoint.
+    """
+    if scope is not None:
+        result = await _apply_locked(conn, tenant_id, directory_id, batch, notify=False)
+        if result.events:
+            scope.payload = _notify_payload(tenant_id, directory_id, result.events)
+        return result
     if conn.is_in_transaction():
         async with conn.transaction():  # a savepoint; the caller's COMMIT delivers the NOTIFY
             return await _apply_locked(conn, tenant_id, directory_id, batch, notify=True)

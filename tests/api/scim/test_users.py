@@ -225,6 +225,11 @@ async def test_list_paging_sorting_and_projection(scim: Scim) -> None:
     assert (beyond["totalResults"], beyond["Resources"]) == (4, [])
     zero = (await scim.get("/Users?count=0")).json()
     assert (zero["totalResults"], zero["itemsPerPage"]) == (4, 0)
+    # RFC 7644 §3.4.2.4: a startIndex below 1 is 1, a negative count is 0
+    low = (await scim.get("/Users?sortBy=userName&startIndex=-5&count=1")).json()
+    assert (low["startIndex"], [u["userName"] for u in low["Resources"]]) == (1, ["alice"])
+    negative = (await scim.get("/Users?count=-3")).json()
+    assert (negative["totalResults"], negative["itemsPerPage"], negative["Resources"]) == (4, 0, [])
     only = (
         await scim.get("/Users?attributes=userName,name.givenName&filter=" + quote('userName eq "bob"'))
     ).json()

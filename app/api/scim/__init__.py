@@ -13,7 +13,7 @@ from litestar.routes import HTTPRoute
 
 from app.api.scim._auth import provide_scim_auth
 from app.api.scim._discovery import DiscoveryController
-from app.api.scim._errors import SCIM_EXCEPTION_HANDLERS
+from app.api.scim._errors import SCIM_EXCEPTION_HANDLERS, scim_aware
 from app.api.scim._log import scim_request_log_middleware
 from app.api.scim._resources import GroupsController, UsersController
 from app.api.scim._responses import MEDIA_TYPE, ScimErrorBody
@@ -33,7 +33,7 @@ def scim_router() -> Router:
     )
 
 
-__all__ = ["MEDIA_TYPE", "ScimErrorBody", "document_scim_errors", "scim_router"]
+__all__ = ["MEDIA_TYPE", "ScimErrorBody", "document_scim_errors", "scim_aware", "scim_router"]
 
 
 def document_scim_errors(app: Litestar) -> None:

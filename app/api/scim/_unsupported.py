@@ -1,9 +1,10 @@
 """Endpoints we do not implement, answered as RFC 7644 asks rather than with a bare 404.
 
 ``/Me`` (RFC 7644 §3.11): a service provider that does not support it SHOULD answer 501 Not
-Implemented. ``/Bulk`` (§3.7) is advertised as unsupported in ``/ServiceProviderConfig``; a
-request to it gets the same 501 (RFC 7644 §3.12, Table 8: "Service provider does not support the
-request operation"). Both require the directory token first, like every SCIM route.
+Implemented. ``/Bulk`` (§3.7) is advertised as unsupported in ``/ServiceProviderConfig``, and a
+search across resource types (``POST /.search`` at the root, §3.4.3) is not offered either; both
+get the same 501 (RFC 7644 §3.12, Table 8: "Service provider does not support the request
+operation"). All require the directory token first, like every SCIM route.
 """
 
 from __future__ import annotations
@@ -39,3 +40,15 @@ class UnsupportedController(Controller):
     )
     async def bulk(self, scim_auth: ScimAuth) -> None:
         raise ScimError(501, "bulk operations are not supported (see /ServiceProviderConfig)")
+
+    @route(
+        "/.search",
+        http_method=[HttpMethod.POST],
+        summary="Root search (not supported: 501)",
+        operation_id="scim_root_search",
+        include_in_schema=False,
+    )
+    async def root_search(self, scim_auth: ScimAuth) -> None:
+        raise ScimError(
+            501, "search across resource types is not supported: use /Users/.search or /Groups/.search"
+        )

@@ -90,3 +90,11 @@ async def test_me_and_bulk_answer_501(scim: Scim) -> None:
     # the token is still required first
     scim.token = "dst_wrong"
     assert_error(await scim.get("/Me"), 401)
+
+
+async def test_root_search_and_unknown_paths_answer_in_scim_form(scim: Scim) -> None:
+    assert_error(await scim.post("/.search", {"schemas": [SEARCH]}), 501)
+    # no route and no such method are decided before the SCIM router, and still answer in SCIM form
+    assert_error(await scim.get("/Nope"), 404)
+    assert_error(await scim.request("PUT", "/Users/.search", {}), 405)
+    assert_error(await scim.post("/Users/du_x", {}), 405)

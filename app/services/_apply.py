@@ -124,13 +124,23 @@ def group_object(row: GroupRow) -> DirectoryGroup:
 
 
 class Applier:
-    def __init__(self, conn: Connection, tenant_id: str, directory: DirectoryRow, now: datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        tenant_id: str,
+        directory: DirectoryRow,
+        now: datetime,
+        known_users: dict[str, UserRow] | None = None,
+    ) -> None:
         self.conn = conn
         self.tenant_id = tenant_id
         self.directory = directory
         self.directory_id = directory.id
         self.now = now
         self.events: list[PendingEvent] = []
+        # Users the caller read and locked (FOR UPDATE) in this transaction: current, so an
+        # upsert by id uses them instead of reading the row again. Each is used once.
+        self.known_users = known_users if known_users is not None else {}
 
     # -- object builders ---------------------------------------------------------------------
 
@@ -203,7 +213,10 @@ class Applier:
     async def user_upsert(self, change: UserUpsert) -> None:
         values = self._user_values(change, None)
         user_id = change.id or ids.new_id("du")
-        if change.id is not None or change.external_id is not None:
+        known = self.known_users.pop(change.id, None) if change.id is not None else None
+        if known is not None:
+            existing: UserRow | None = known
+        elif change.id is not None or change.external_id is not None:
             by, key = ("id", change.id) if change.id is not None else ("external_id", change.external_id)
             assert key is not None
             existing = await user_store.get_or_insert(

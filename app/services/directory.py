@@ -53,6 +53,7 @@ from app.store import directory as store
 from app.store import event as event_store
 from app.store.delivery_queries import directory_events_delivered
 from app.store.directory import DirectoryRow
+from app.store.user import UserRow
 
 Provider = Literal["scim", "okta", "entra", "google"]
 SCIM_TOKEN_PREFIX = "dst"  # noqa: S105 - a token prefix, not a secret
@@ -322,10 +323,15 @@ async def reencrypt_credentials(conn: Connection, tenant_id: str, *, keys: crypt
 
 
 class WriteScope:
-    """A transaction opened by ``write_scope``: its batches' NOTIFY is sent with its COMMIT."""
+    """A transaction opened by ``write_scope``: its batches' NOTIFY is sent with its COMMIT.
+
+    ``known_users``: users the caller locked (``user_store.lock``) in this transaction; an upsert
+    of one of them by id starts from that row instead of reading it again.
+    """
 
     def __init__(self) -> None:
         self.payload: str | None = None
+        self.known_users: dict[str, UserRow] = {}
 
 
 @asynccontextmanager
@@ -362,7 +368,9 @@ async def apply_changes(
     With ``scope`` (from ``write_scope``) the batch runs in that transaction, without a savepoint.
     """
     if scope is not None:
-        result = await _apply_locked(conn, tenant_id, directory_id, batch, notify=False)
+        result = await _apply_locked(
+            conn, tenant_id, directory_id, batch, notify=False, known_users=scope.known_users
+        )
         if result.events:
             scope.payload = _notify_payload(tenant_id, directory_id, result.events)
         return result
@@ -383,7 +391,13 @@ async def apply_changes(
 
 
 async def _apply_locked(
-    conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch, *, notify: bool
+    conn: Connection,
+    tenant_id: str,
+    directory_id: str,
+    batch: ChangeBatch,
+    *,
+    notify: bool,
+    known_users: dict[str, UserRow] | None = None,
 ) -> ApplyResult:
     directory = await store.lock_for_apply(conn, tenant_id, directory_id)
     if directory is None:
@@ -395,7 +409,7 @@ async def _apply_locked(
     ):
         return ApplyResult(events=[], duplicate=True)
     now = datetime.now(UTC)
-    applier = Applier(conn, tenant_id, directory, now)
+    applier = Applier(conn, tenant_id, directory, now, known_users)
     await apply_all(applier, batch.changes)
     events = await _append(
         conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=notify

@@ -31,6 +31,7 @@ from app.scim.filter import FilterError, Node, parse_filter
 from app.scim.patch import apply_operations, parse_patch, split_member_operations
 from app.services.directory import DirectoryAuth, StoredEvent, WriteScope, apply_changes, write_scope
 from app.store import scim as store
+from app.store import user as user_store
 
 
 class ListQuery(msgspec.Struct, kw_only=True):
@@ -175,10 +176,17 @@ async def _check_user_unique(conn: Connection, auth: DirectoryAuth, upsert: Any,
         raise ScimError(409, f"another user in this directory already has this {clash}", "uniqueness")
 
 
-async def _locked_user(conn: Connection, auth: DirectoryAuth, user_id: str) -> dict[str, Any]:
-    row = await store.lock_user_with_groups(conn, auth.tenant_id, auth.directory_id, user_id)
-    if row is None:
+async def _locked_user(
+    conn: Connection, auth: DirectoryAuth, scope: WriteScope, user_id: str
+) -> dict[str, Any]:
+    """The user row locked for update, with its SCIM ``groups``; the store reuses the row."""
+    user = await user_store.lock(conn, auth.tenant_id, auth.directory_id, user_id)
+    if user is None:
         raise ScimError(404, f"User {user_id} not found")
+    scope.known_users[user.id] = user
+    row = msgspec.structs.asdict(user)
+    row["emails"] = msgspec.to_builtins(user.emails)
+    row["groups"] = [{"value": g.id, "display": g.name, "type": "direct"} for g in user.groups]
     return row
 
 
@@ -199,7 +207,7 @@ async def replace_user(
     if resource.get("id") not in (None, user_id):
         raise ScimError(400, "id in the body does not match the URL", "mutability")
     async with write_scope(conn) as scope:
-        row = await _locked_user(conn, auth, user_id)
+        row = await _locked_user(conn, auth, scope, user_id)
         check_version(row, if_match)
         upsert = mapping.user_from_scim(resource, user_id=user_id, current_state=row["state"])
         await _check_user_unique(conn, auth, upsert, user_id)
@@ -212,7 +220,7 @@ async def patch_user(
 ) -> dict[str, Any]:
     operations = parse_patch(body)
     async with write_scope(conn) as scope:
-        row = await _locked_user(conn, auth, user_id)
+        row = await _locked_user(conn, auth, scope, user_id)
         check_version(row, if_match)
         current = mapping.user_to_scim(row, "", None)
         current.pop("meta", None)

@@ -123,6 +123,17 @@ _MANY_BY_IDS = """
 """
 
 
+async def lock(conn: Connection, tenant_id: str, directory_id: str, user_id: str) -> UserRow | None:
+    """The user, with its groups, locked for the rest of the transaction (only the user row)."""
+    row = await conn.fetchrow(
+        _SELECT + " WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = $3 FOR UPDATE OF u",
+        tenant_id,
+        directory_id,
+        user_id,
+    )
+    return None if row is None else _row(row)
+
+
 async def list_by_ids(
     conn: Connection, tenant_id: str, directory_id: str, user_ids: list[str]
 ) -> list[UserRow]:

@@ -14,6 +14,9 @@ CONTRACT (other areas code against these signatures; issue #4 implements them):
   re-reads every second and the delivery sweep re-enqueues streams with undelivered events.
   A change that changes nothing appends nothing. A batch whose ``source_id`` was already applied
   returns ``ApplyResult(duplicate=True, events=[])``.
+- A caller that must read and lock before it writes (SCIM: If-Match, uniqueness) opens
+  ``write_scope(conn)`` and passes ``scope=`` to ``apply_changes``: one transaction, no savepoint,
+  the NOTIFY sent with the COMMIT as when ``apply_changes`` owns the transaction.
 - Errors (app.errors): DirectoryNotFound, UserNotFound, GroupNotFound (a Ref that matches
   nothing on update/remove), UserNameTaken (case-insensitive username clash in the directory),
   UnknownMembers (membership refs that match no user), DirectoryInactive (deleted directory).

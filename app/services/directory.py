@@ -332,7 +332,8 @@ class WriteScope:
     of one of them by id starts from that row instead of reading it again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, nested: bool = False) -> None:
+        self.nested = nested  # inside the caller's transaction: NOTIFY goes with the events
         self.payload: str | None = None
         self.known_users: dict[str, UserRow] = {}
 
@@ -345,8 +346,13 @@ async def write_scope(conn: Connection) -> AsyncIterator[WriteScope]:
     (an error anywhere rolls the whole transaction back), and the NOTIFY of its events travels
     with the COMMIT in one round trip, as when ``apply_changes`` owns the transaction: two round
     trips fewer than a savepoint in ``conn.transaction()``, and no NOTIFY lock held across the
-    commit's WAL flush.
+    commit's WAL flush. On a connection already in a transaction it is a savepoint, and the
+    NOTIFY is issued inside (delivered by the caller's COMMIT), as ``apply_changes`` does there.
     """
+    if conn.is_in_transaction():
+        async with conn.transaction():
+            yield WriteScope(nested=True)
+        return
     scope = WriteScope()
     await event_store.begin(conn)
     try:
@@ -372,9 +378,9 @@ async def apply_changes(
     """
     if scope is not None:
         result = await _apply_locked(
-            conn, tenant_id, directory_id, batch, notify=False, known_users=scope.known_users
+            conn, tenant_id, directory_id, batch, notify=scope.nested, known_users=scope.known_users
         )
-        if result.events:
+        if result.events and not scope.nested:
             scope.payload = _notify_payload(tenant_id, directory_id, result.events)
         return result
     if conn.is_in_transaction():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import time
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -22,12 +23,36 @@ def _timestamp_part(milliseconds: int) -> str:
     return "".join(reversed(chars))
 
 
+_RANDOM_SPAN = 1 << 80
+_lock = threading.Lock()
+_last = [0, 0]  # the millisecond and the 80-bit random part of the last id handed out
+
+
+def _next_block(count: int) -> tuple[int, int]:
+    """A millisecond and the first of ``count`` consecutive random parts (monotonic ULIDs).
+
+    Within one millisecond the random part counts up from the previous id's, so ids created one
+    after the other sort in creation order even when the clock has not moved (or went back); a
+    new millisecond starts from fresh randomness (its top bit clear, so counting cannot overflow).
+    """
+    now = time.time_ns() // 1_000_000
+    with _lock:
+        last_ms, last_random = _last
+        if now > last_ms or last_random + count >= _RANDOM_SPAN:
+            ms, start = max(now, last_ms + (now <= last_ms)), int.from_bytes(os.urandom(10)) >> 1
+        else:
+            ms, start = last_ms, last_random + 1
+        _last[0], _last[1] = ms, start + count - 1
+    return ms, start
+
+
 def new_ids(prefix: str, count: int) -> list[str]:
-    """``count`` ULIDs sharing one timestamp: the same format as ``new_id``, built in bulk
-    (a 1,000-event batch spends microseconds here instead of tens of milliseconds)."""
-    head = f"{prefix}_{_timestamp_part(time.time_ns() // 1_000_000)}"
-    randomness = os.urandom(10 * count)
+    """``count`` ULIDs, increasing, after every id handed out before: the same format as
+    ``new_id``, built in bulk (a 1,000-event batch spends microseconds here instead of tens of
+    milliseconds)."""
+    ms, start = _next_block(count)
+    head = f"{prefix}_{_timestamp_part(ms)}"
     return [
-        head + base64.b32encode(randomness[i : i + 10]).decode().translate(_FROM_RFC4648)
-        for i in range(0, 10 * count, 10)
+        head + base64.b32encode((start + i).to_bytes(10)).decode().translate(_FROM_RFC4648)
+        for i in range(count)
     ]

@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
@@ -32,7 +33,7 @@ from app.api.middleware import (
     strict_slash_middleware,
 )
 from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
-from app.api.scim import document_scim_errors, scim_router
+from app.api.scim import document_scim_errors, scim_aware, scim_router
 from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
 from app.api.webhook_endpoints import WebhookEndpointController
@@ -139,7 +140,10 @@ def create_app(
             # Not "settings": a body field of that name (directories) would collide with it in litestar.
             "app_settings": Provide(provide_settings, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            HTTPException: scim_aware(EXCEPTION_HANDLERS[HTTPException]),
+        },
         middleware=[
             request_context_middleware,
             strict_slash_middleware,

@@ -4,7 +4,10 @@ Starts the API (uvicorn, one process) on the local or embedded Postgres/Redis, c
 and a SCIM directory, then drives it over HTTP with 32 concurrent keep-alive clients:
 POST /Users, PATCH /Users (replace one attribute), GET /Users?filter=userName eq "…" at 1k and
 at 100k users (the extra users are inserted with one bulk SQL statement, not over HTTP), and a
-1,000-member group PATCH (sequential, one request at a time, so its latency is its own).
+1,000-member group PATCH (sequential, one request at a time, so its latency is its own). The
+/healthz ceiling is measured at the start and again right before the PATCH phase, once the POST
+phase's deferred work (batched request-log writes) is done; the PATCH ratio uses their mean, so
+load that drifts during a run on a shared machine skews it less.
 Prints one JSON line last.
 """
 
@@ -150,6 +153,11 @@ async def run(
         }
         return await client.patch(f"{base}/Users/{ids[i % USERS]}", content=json.dumps(body), headers=headers)
 
+    # The ceiling again, right before the PATCH phase (on a shared machine the load drifts during a
+    # run; the ratio uses the mean of both). Let the POST phase's batched request-log writes finish
+    # first: measured while they run, /healthz reads about 30% low.
+    await asyncio.sleep(2)
+    results["healthz_before_patch"] = figures(*await drive(REQUESTS, lambda i: client.get("/healthz"), 200))
     results["patch_users"] = figures(*await drive(REQUESTS, patch_user, 200))
 
     def get_filtered(i: int) -> Awaitable[httpx.Response]:
@@ -225,7 +233,7 @@ async def main() -> None:
         finally:
             await admin.close()
         services.stop()
-    ceiling = results["healthz"]["rps"]  # type: ignore[index]
+    ceiling = (results["healthz"]["rps"] + results["healthz_before_patch"]["rps"]) / 2  # type: ignore[index]
     patch = results["patch_users"]["rps"]  # type: ignore[index]
     flat_1k = results["get_filter_1k_users"]["p50_ms"]  # type: ignore[index]
     flat_100k = results["get_filter_100k_users"]["p50_ms"]  # type: ignore[index]
@@ -237,8 +245,9 @@ async def main() -> None:
                 **results,
                 "get_filter_p50_ratio_100k_vs_1k": round(flat_100k / flat_1k, 2),
                 "transport_retries": RETRIES[0],
-                "baseline": ceiling,
-                "baseline_what": "GET /healthz on the same server, same run (framework ceiling)",
+                "baseline": round(ceiling),
+                "baseline_what": "GET /healthz on the same server, mean of the runs at the start "
+                "and right before the PATCH phase (framework ceiling)",
                 "ratio": round(patch / ceiling, 3),
                 "ratio_what": "PATCH /Users req/s over the ceiling (target >= 0.35)",
             }

@@ -12,6 +12,7 @@ GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 CORE_SCHEMAS = {USER_SCHEMA.lower(): USER_SCHEMA, GROUP_SCHEMA.lower(): GROUP_SCHEMA}
 

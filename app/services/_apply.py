@@ -125,13 +125,23 @@ def group_object(row: GroupRow) -> DirectoryGroup:
 
 
 class Applier:
-    def __init__(self, conn: Connection, tenant_id: str, directory: DirectoryRow, now: datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        tenant_id: str,
+        directory: DirectoryRow,
+        now: datetime,
+        known_users: dict[str, UserRow] | None = None,
+    ) -> None:
         self.conn = conn
         self.tenant_id = tenant_id
         self.directory = directory
         self.directory_id = directory.id
         self.now = now
         self.events: list[PendingEvent] = []
+        # Users the caller read and locked (FOR UPDATE) in this transaction: current, so an
+        # upsert by id uses them instead of reading the row again. Each is used once.
+        self.known_users = known_users if known_users is not None else {}
 
     # -- object builders ---------------------------------------------------------------------
 
@@ -205,6 +215,9 @@ class Applier:
         self, change: UserUpsert, user_id: str, values: dict[str, Any]
     ) -> UserRow | None:
         """The user the change addresses; when there is none, insert ``values`` as ``user_id``."""
+        known = self.known_users.pop(change.id, None) if change.id is not None else None
+        if known is not None:
+            return known
         if change.id is None and change.external_id is None:
             await user_store.insert(self.conn, self.tenant_id, self.directory_id, user_id, values, self.now)
             return None

@@ -14,6 +14,9 @@ CONTRACT (other areas code against these signatures; issue #4 implements them):
   re-reads every second and the delivery sweep re-enqueues streams with undelivered events.
   A change that changes nothing appends nothing. A batch whose ``source_id`` was already applied
   returns ``ApplyResult(duplicate=True, events=[])``.
+- A caller that must read and lock before it writes (SCIM: If-Match, uniqueness) opens
+  ``write_scope(conn)`` and passes ``scope=`` to ``apply_changes``: one transaction, no savepoint,
+  the NOTIFY sent with the COMMIT as when ``apply_changes`` owns the transaction.
 - Errors (app.errors): DirectoryNotFound, UserNotFound, GroupNotFound (a Ref that matches
   nothing on update/remove), UserNameTaken (case-insensitive username clash in the directory),
   UnknownMembers (membership refs that match no user), DirectoryInactive (deleted directory).
@@ -23,6 +26,8 @@ CONTRACT (other areas code against these signatures; issue #4 implements them):
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -43,6 +48,7 @@ from app.store import directory as store
 from app.store import event as event_store
 from app.store.delivery_queries import directory_events_delivered
 from app.store.directory import DirectoryRow
+from app.store.user import UserRow
 
 Provider = Literal["scim", "okta", "entra", "google"]
 SCIM_TOKEN_PREFIX = "dst"  # noqa: S105 - a token prefix, not a secret
@@ -283,10 +289,64 @@ async def reencrypt_credentials(conn: Connection, tenant_id: str, *, keys: crypt
     return count
 
 
+class WriteScope:
+    """A transaction opened by ``write_scope``: its batches' NOTIFY is sent with its COMMIT.
+
+    ``known_users``: users the caller locked (``user_store.lock``) in this transaction; an upsert
+    of one of them by id starts from that row instead of reading it again.
+    """
+
+    def __init__(self, *, nested: bool = False) -> None:
+        self.nested = nested  # inside the caller's transaction: NOTIFY goes with the events
+        self.payload: str | None = None
+        self.known_users: dict[str, UserRow] = {}
+
+
+@asynccontextmanager
+async def write_scope(conn: Connection) -> AsyncIterator[WriteScope]:
+    """BEGIN … COMMIT for a caller that reads and checks (locks, preconditions) before it applies.
+
+    ``apply_changes(..., scope=scope)`` inside it runs in this transaction without a savepoint
+    (an error anywhere rolls the whole transaction back), and the NOTIFY of its events travels
+    with the COMMIT in one round trip, as when ``apply_changes`` owns the transaction: two round
+    trips fewer than a savepoint in ``conn.transaction()``, and no NOTIFY lock held across the
+    commit's WAL flush. On a connection already in a transaction it is a savepoint, and the
+    NOTIFY is issued inside (delivered by the caller's COMMIT), as ``apply_changes`` does there.
+    """
+    if conn.is_in_transaction():
+        async with conn.transaction():
+            yield WriteScope(nested=True)
+        return
+    scope = WriteScope()
+    await event_store.begin(conn)
+    try:
+        yield scope
+    except BaseException:
+        if not conn.is_closed():
+            await event_store.rollback(conn)
+        raise
+    await event_store.commit_and_notify(conn, scope.payload)
+
+
 async def apply_changes(
-    conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch
+    conn: Connection,
+    tenant_id: str,
+    directory_id: str,
+    batch: ChangeBatch,
+    *,
+    scope: WriteScope | None = None,
 ) -> ApplyResult:
-    """Apply a batch of normalized changes atomically and append its events (see module doc)."""
+    """Apply a batch of normalized changes atomically and append its events (see module doc).
+
+    With ``scope`` (from ``write_scope``) the batch runs in that transaction, without a savepoint.
+    """
+    if scope is not None:
+        result = await _apply_locked(
+            conn, tenant_id, directory_id, batch, notify=scope.nested, known_users=scope.known_users
+        )
+        if result.events and not scope.nested:
+            scope.payload = notify_payload(tenant_id, directory_id, result.events)
+        return result
     if conn.is_in_transaction():
         async with conn.transaction():  # a savepoint; the caller's COMMIT delivers the NOTIFY
             return await _apply_locked(conn, tenant_id, directory_id, batch, notify=True)
@@ -307,7 +367,13 @@ async def apply_changes(
 
 
 async def _apply_locked(
-    conn: Connection, tenant_id: str, directory_id: str, batch: ChangeBatch, *, notify: bool
+    conn: Connection,
+    tenant_id: str,
+    directory_id: str,
+    batch: ChangeBatch,
+    *,
+    notify: bool,
+    known_users: dict[str, UserRow] | None = None,
 ) -> ApplyResult:
     directory = await store.lock_for_apply(conn, tenant_id, directory_id)
     if directory is None:
@@ -319,7 +385,7 @@ async def _apply_locked(
     ):
         return ApplyResult(events=[], duplicate=True)
     now = datetime.now(UTC)
-    applier = Applier(conn, tenant_id, directory, now)
+    applier = Applier(conn, tenant_id, directory, now, known_users)
     await apply_all(applier, batch.changes)
     events = await _append(
         conn, tenant_id, directory, applier.events, batch.occurred_at or now, now, notify=notify

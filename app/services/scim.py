@@ -7,6 +7,7 @@ and the write run in one transaction with the resource row locked.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -28,8 +29,9 @@ from app.scim import mapping
 from app.scim.errors import ScimError
 from app.scim.filter import FilterError, Node, parse_filter
 from app.scim.patch import apply_operations, parse_patch, split_member_operations
-from app.services.directory import DirectoryAuth, apply_changes
+from app.services.directory import DirectoryAuth, StoredEvent, WriteScope, apply_changes, write_scope
 from app.store import scim as store
+from app.store import user as user_store
 
 
 class ListQuery(msgspec.Struct, kw_only=True):
@@ -68,15 +70,61 @@ def version_matches(version: int, header: str) -> bool:
     return "*" in wanted or f'"{version}"' in wanted
 
 
-async def _apply(conn: Connection, auth: DirectoryAuth, changes: list[Change]) -> None:
+async def _apply(
+    conn: Connection, auth: DirectoryAuth, scope: WriteScope, changes: list[Change]
+) -> list[StoredEvent]:
     if not changes:
-        return
+        return []
     try:
-        await apply_changes(conn, auth.tenant_id, auth.directory_id, ChangeBatch(changes=tuple(changes)))
+        result = await apply_changes(
+            conn, auth.tenant_id, auth.directory_id, ChangeBatch(changes=tuple(changes)), scope=scope
+        )
     except (errors.UserNameTaken, errors.ExternalIdTaken) as exc:
         raise ScimError(409, exc.detail, "uniqueness") from None
     except errors.UnknownMembers as exc:
         raise ScimError(400, exc.detail, "invalidValue") from None
+    return result.events
+
+
+class _StoredUser(msgspec.Struct, kw_only=True):
+    """The user as a ``user.*`` event's ``data`` shows it: the row as the write left it."""
+
+    id: str
+    external_id: str | None
+    username: str
+    emails: list[dict[str, Any]]
+    first_name: str | None
+    last_name: str | None
+    display_name: str | None
+    state: str
+    job_title: str | None
+    department: str | None
+    employee_number: str | None
+    manager_external_id: str | None
+    raw_attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class _UserEvent(msgspec.Struct):
+    data: _StoredUser
+
+
+_decode_user_event = msgspec.json.Decoder(_UserEvent).decode
+
+
+def _written_user(events: list[StoredEvent], row: dict[str, Any] | None, groups: Any) -> dict[str, Any]:
+    """The user row after our write, without reading it back: the write's own ``user.created`` /
+    ``user.updated`` event carries every column, and each such write adds one to ``version``.
+    No event means nothing changed: the row we locked is current."""
+    event = next((e for e in reversed(events) if e.type in ("user.created", "user.updated")), None)
+    if event is None:
+        assert row is not None
+        return {**row, "groups": groups}
+    written = msgspec.structs.asdict(_decode_user_event(event.body).data)
+    written["version"] = 1 if row is None else row["version"] + 1
+    written["groups"] = groups
+    return written
 
 
 # --- users ----------------------------------------------------------------------------------
@@ -128,18 +176,17 @@ async def _check_user_unique(conn: Connection, auth: DirectoryAuth, upsert: Any,
         raise ScimError(409, f"another user in this directory already has this {clash}", "uniqueness")
 
 
-async def _locked_user(conn: Connection, auth: DirectoryAuth, user_id: str) -> dict[str, Any]:
-    row = await store.lock_user_with_groups(conn, auth.tenant_id, auth.directory_id, user_id)
-    if row is None:
+async def _locked_user(
+    conn: Connection, auth: DirectoryAuth, scope: WriteScope, user_id: str
+) -> dict[str, Any]:
+    """The user row locked for update, with its SCIM ``groups``; the store reuses the row."""
+    user = await user_store.lock(conn, auth.tenant_id, auth.directory_id, user_id)
+    if user is None:
         raise ScimError(404, f"User {user_id} not found")
-    return row
-
-
-async def _after_write(conn: Connection, auth: DirectoryAuth, user_id: str, groups: Any) -> dict[str, Any]:
-    # Read back after COMMIT: the store holds the directory's row lock until then, so reading
-    # inside the transaction would hold every other writer of the directory a round trip longer.
-    row = await get_user(conn, auth, user_id)
-    row["groups"] = groups  # a user write never changes its groups
+    scope.known_users[user.id] = user
+    row = msgspec.structs.asdict(user)
+    row["emails"] = msgspec.to_builtins(user.emails)
+    row["groups"] = [{"value": g.id, "display": g.name, "type": "direct"} for g in user.groups]
     return row
 
 
@@ -147,10 +194,10 @@ async def create_user(conn: Connection, auth: DirectoryAuth, body: dict[str, Any
     """The created user row, with ``groups`` (none yet)."""
     user_id = new_id("du")
     upsert = mapping.user_from_scim(mapping.canonicalize(body, "User"), user_id=user_id)
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         await _check_user_unique(conn, auth, upsert, user_id)
-        await _apply(conn, auth, [upsert])
-    return await _after_write(conn, auth, user_id, [])
+        events = await _apply(conn, auth, scope, [upsert])
+    return _written_user(events, None, [])
 
 
 async def replace_user(
@@ -159,21 +206,21 @@ async def replace_user(
     resource = mapping.canonicalize(body, "User")
     if resource.get("id") not in (None, user_id):
         raise ScimError(400, "id in the body does not match the URL", "mutability")
-    async with conn.transaction():
-        row = await _locked_user(conn, auth, user_id)
+    async with write_scope(conn) as scope:
+        row = await _locked_user(conn, auth, scope, user_id)
         check_version(row, if_match)
         upsert = mapping.user_from_scim(resource, user_id=user_id, current_state=row["state"])
         await _check_user_unique(conn, auth, upsert, user_id)
-        await _apply(conn, auth, [upsert])
-    return await _after_write(conn, auth, user_id, row["groups"])
+        events = await _apply(conn, auth, scope, [upsert])
+    return _written_user(events, row, row["groups"])  # a user write never changes its groups
 
 
 async def patch_user(
     conn: Connection, auth: DirectoryAuth, user_id: str, body: Any, if_match: str | None
 ) -> dict[str, Any]:
     operations = parse_patch(body)
-    async with conn.transaction():
-        row = await _locked_user(conn, auth, user_id)
+    async with write_scope(conn) as scope:
+        row = await _locked_user(conn, auth, scope, user_id)
         check_version(row, if_match)
         current = mapping.user_to_scim(row, "", None)
         current.pop("meta", None)
@@ -181,15 +228,15 @@ async def patch_user(
         upsert = mapping.user_from_scim(patched, user_id=user_id, current_state=row["state"])
         if upsert.username.lower() != row["username"].lower() or upsert.external_id != row["external_id"]:
             await _check_user_unique(conn, auth, upsert, user_id)
-        await _apply(conn, auth, [upsert])
-    return await _after_write(conn, auth, user_id, row["groups"])
+        events = await _apply(conn, auth, scope, [upsert])
+    return _written_user(events, row, row["groups"])
 
 
 async def delete_user(conn: Connection, auth: DirectoryAuth, user_id: str, if_match: str | None) -> None:
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         row = await get_user(conn, auth, user_id, for_update=True)
         check_version(row, if_match)
-        await _apply(conn, auth, [UserRemove(user=Ref(id=user_id))])
+        await _apply(conn, auth, scope, [UserRemove(user=Ref(id=user_id))])
 
 
 # --- groups ---------------------------------------------------------------------------------
@@ -250,9 +297,9 @@ async def create_group(conn: Connection, auth: DirectoryAuth, body: dict[str, An
     changes: list[Change] = [upsert]
     if members:  # honoured on POST (RFC 7643 §4.2), unlike some peers
         changes.append(MembershipAdd(group=Ref(id=group_id), users=tuple(Ref(id=m) for m in members)))
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         await _check_group_unique(conn, auth, upsert.external_id, group_id)
-        await _apply(conn, auth, changes)
+        await _apply(conn, auth, scope, changes)
     return await get_group(conn, auth, group_id)
 
 
@@ -264,13 +311,13 @@ async def replace_group(
         raise ScimError(400, "id in the body does not match the URL", "mutability")
     key = _members_key(body)
     members = mapping.member_ids(body[key]) if key else []
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         row = await get_group(conn, auth, group_id, for_update=True)
         check_version(row, if_match)
         upsert = mapping.group_from_scim(resource, group_id=group_id)
         await _check_group_unique(conn, auth, upsert.external_id, group_id)
         replace = MembershipReplace(group=Ref(id=group_id), users=tuple(Ref(id=m) for m in members))
-        await _apply(conn, auth, [upsert, replace])
+        await _apply(conn, auth, scope, [upsert, replace])
     return await get_group(conn, auth, group_id)
 
 
@@ -278,7 +325,7 @@ async def patch_group(
     conn: Connection, auth: DirectoryAuth, group_id: str, body: Any, if_match: str | None
 ) -> dict[str, Any]:
     operations, steps = split_member_operations(parse_patch(body))
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         row = await get_group(conn, auth, group_id, for_update=True)
         check_version(row, if_match)
         changes: list[Change] = []
@@ -303,12 +350,12 @@ async def patch_group(
                 kept = tuple(u for u in users if u.id in known)
                 if kept:
                     changes.append(MembershipRemove(group=group, users=kept))
-        await _apply(conn, auth, changes)
+        await _apply(conn, auth, scope, changes)
     return await get_group(conn, auth, group_id)
 
 
 async def delete_group(conn: Connection, auth: DirectoryAuth, group_id: str, if_match: str | None) -> None:
-    async with conn.transaction():
+    async with write_scope(conn) as scope:
         row = await get_group(conn, auth, group_id, for_update=True)
         check_version(row, if_match)
-        await _apply(conn, auth, [GroupRemove(group=Ref(id=group_id))])
+        await _apply(conn, auth, scope, [GroupRemove(group=Ref(id=group_id))])

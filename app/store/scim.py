@@ -30,19 +30,6 @@ _GROUP_BY_ID = """
     FROM directory_groups g WHERE g.tenant_id = $1 AND g.directory_id = $2 AND g.id = $3
 """
 _LOCKED = " FOR UPDATE"  # the row lock orders If-Match checks against concurrent writes
-# The user with its groups (SCIM ``groups``) in one round trip; FOR UPDATE OF locks only the user.
-_USER_WITH_GROUPS_LOCKED = """
-    SELECT u.id, u.external_id, u.username, u.emails, u.first_name, u.last_name, u.display_name,
-           u.state, u.job_title, u.department, u.employee_number, u.manager_external_id,
-           u.raw_attributes, u.version, u.created_at, u.updated_at,
-           (SELECT coalesce(jsonb_agg(jsonb_build_object('value', g.id, 'display', g.name, 'type', 'direct')
-                                      ORDER BY g.id), '[]'::jsonb)
-            FROM directory_memberships m
-            JOIN directory_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
-            WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id) AS groups
-    FROM directory_users u WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = $3
-    FOR UPDATE OF u
-"""
 
 
 async def get_user(
@@ -50,14 +37,6 @@ async def get_user(
 ) -> dict[str, Any] | None:
     sql = _USER_BY_ID + _LOCKED if for_update else _USER_BY_ID
     row = await conn.fetchrow(sql, tenant_id, directory_id, user_id)
-    return None if row is None else dict(row)
-
-
-async def lock_user_with_groups(
-    conn: Connection, tenant_id: str, directory_id: str, user_id: str
-) -> dict[str, Any] | None:
-    """The user row locked for update, with its groups under ``groups``."""
-    row = await conn.fetchrow(_USER_WITH_GROUPS_LOCKED, tenant_id, directory_id, user_id)
     return None if row is None else dict(row)
 
 

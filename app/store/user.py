@@ -99,15 +99,46 @@ async def get(
     return None if row is None else _row(row)
 
 
+# Many users with their groups, set-based: ``_SELECT``'s per-user groups subquery costs about
+# 0.05 ms a user, and with ``id = ANY(<1,000 ids>)`` the planner chose a sequential scan that
+# compares every row of the directory with the whole array (87 ms for 1,000 of 20,000 users, 14 ms
+# this way; measured with EXPLAIN ANALYZE for a 1,000-member SCIM group PATCH).
+_MANY_BY_IDS = """
+    WITH wanted AS (
+        SELECT u.id, u.directory_id, u.external_id, u.username, u.emails, u.first_name, u.last_name,
+               u.display_name, u.state, u.job_title, u.department, u.employee_number,
+               u.manager_external_id, u.custom_attributes, u.raw_attributes, u.version,
+               u.created_at, u.updated_at
+        FROM directory_users u
+        WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id IN (SELECT unnest($3::text[]))
+    ), grouped AS (
+        SELECT m.user_id, json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.id) AS groups
+        FROM directory_memberships m
+        JOIN directory_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
+        WHERE m.tenant_id = $1 AND m.user_id IN (SELECT id FROM wanted)
+        GROUP BY m.user_id
+    )
+    SELECT w.*, coalesce(gr.groups, '[]'::json) AS groups
+    FROM wanted w LEFT JOIN grouped gr ON gr.user_id = w.id
+    ORDER BY w.id
+"""
+
+
+async def lock(conn: Connection, tenant_id: str, directory_id: str, user_id: str) -> UserRow | None:
+    """The user, with its groups, locked for the rest of the transaction (only the user row)."""
+    row = await conn.fetchrow(
+        _SELECT + " WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = $3 FOR UPDATE OF u",
+        tenant_id,
+        directory_id,
+        user_id,
+    )
+    return None if row is None else _row(row)
+
+
 async def list_by_ids(
     conn: Connection, tenant_id: str, directory_id: str, user_ids: list[str]
 ) -> list[UserRow]:
-    rows = await conn.fetch(
-        _SELECT + " WHERE u.tenant_id = $1 AND u.directory_id = $2 AND u.id = ANY($3::text[]) ORDER BY u.id",
-        tenant_id,
-        directory_id,
-        user_ids,
-    )
+    rows = await conn.fetch(_MANY_BY_IDS, tenant_id, directory_id, user_ids)
     return [_row(r) for r in rows]
 
 

@@ -5,8 +5,8 @@ import msgspec
 from litestar import get
 
 from tests.api.test_auth import assert_problem
-from tests.factories import make_directory
 from tests.conftest import LiveServer, TenantFixture
+from tests.factories import make_directory
 
 
 async def test_unknown_route_is_404_problem(http: httpx.AsyncClient) -> None:

@@ -202,10 +202,10 @@ def test_okta_group_rename_carries_the_id() -> None:
         ("rfc7644/patch_remove_member", [("remove", ["2819c223-7f76-453a-919d-413861904646"])]),
         ("rfc7644/patch_remove_all_members", [("replace", [])]),
         (
-            "rfc7644/patch_remove_and_add_member",
+            "rfc7644/patch_remove_all_then_add_members",
             [
-                ("remove", ["2819c223-7f76-453a-919d-413861904646"]),
-                ("add", ["08e1d05d-121c-4561-8b96-473d93df9210"]),
+                ("replace", []),
+                ("add", ["2819c223-7f76-453a-919d-413861904646", "08e1d05d-121c-4561-8b96-473d93df9210"]),
             ],
         ),
     ],

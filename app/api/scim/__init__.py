@@ -13,16 +13,17 @@ from litestar.routes import HTTPRoute
 
 from app.api.scim._auth import provide_scim_auth
 from app.api.scim._discovery import DiscoveryController
-from app.api.scim._errors import SCIM_EXCEPTION_HANDLERS
+from app.api.scim._errors import SCIM_EXCEPTION_HANDLERS, scim_aware
 from app.api.scim._log import scim_request_log_middleware
 from app.api.scim._resources import GroupsController, UsersController
 from app.api.scim._responses import MEDIA_TYPE, ScimErrorBody
+from app.api.scim._unsupported import UnsupportedController
 
 
 def scim_router() -> Router:
     return Router(
         path="/scim/v2/{directory_id:str}",
-        route_handlers=[UsersController, GroupsController, DiscoveryController],
+        route_handlers=[UsersController, GroupsController, DiscoveryController, UnsupportedController],
         dependencies={"scim_auth": Provide(provide_scim_auth)},
         exception_handlers=SCIM_EXCEPTION_HANDLERS,
         middleware=[scim_request_log_middleware],
@@ -32,7 +33,7 @@ def scim_router() -> Router:
     )
 
 
-__all__ = ["MEDIA_TYPE", "ScimErrorBody", "document_scim_errors", "scim_router"]
+__all__ = ["MEDIA_TYPE", "ScimErrorBody", "document_scim_errors", "scim_aware", "scim_router"]
 
 
 def document_scim_errors(app: Litestar) -> None:

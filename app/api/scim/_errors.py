@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -86,3 +87,20 @@ SCIM_EXCEPTION_HANDLERS: dict[Any, Any] = {
     asyncpg.DataError: data_error_handler,
     Exception: internal_error_handler,
 }
+
+
+def scim_aware(
+    handler: Callable[[Request[Any, Any, Any], HTTPException], Response[Any]],
+) -> Callable[[Request[Any, Any, Any], HTTPException], Response[Any]]:
+    """The app-level HTTP error handler, answering in the SCIM form under ``/scim/``.
+
+    No route (404) and no such method (405) are raised before the SCIM router is chosen, so its
+    own handlers never see them; a SCIM client still gets the RFC 7644 §3.12 body.
+    """
+
+    def handle(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+        if request.url.path.startswith("/scim/"):
+            return http_error_handler(request, exc)
+        return handler(request, exc)
+
+    return handle

@@ -12,6 +12,7 @@ from app.api.scim._responses import Projection, list_response, scim_response
 from app.api.scim.deps import ScimAuth
 from app.scim import mapping
 from app.scim.errors import ScimError
+from app.scim.search import parse_search
 from app.services import scim as scim_service
 from app.services.directory import DirectoryAuth
 from app.settings import Settings
@@ -27,6 +28,12 @@ Attributes = Annotated[str | None, QueryParameter(name="attributes")]
 Excluded = Annotated[str | None, QueryParameter(name="excludedAttributes")]
 Resource = JSONBody[dict[str, Any]]
 PatchBody = JSONBody[dict[str, Any]]
+SearchBody = JSONBody[dict[str, Any]]
+_SEARCH_DESCRIPTION = (
+    "RFC 7644 §3.4.3: the query parameters of the GET list as a SearchRequest body "
+    '(`{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": …, '
+    '"attributes": [...], "startIndex": 1, "count": 10}`); answers a ListResponse.'
+)
 
 
 def base_url(settings: Settings, auth: DirectoryAuth) -> str:
@@ -65,6 +72,36 @@ def _not_modified(request: Request[Any, Any, Any], row: dict[str, Any]) -> bool:
     return header is not None and scim_service.version_matches(row["version"], header)
 
 
+async def _user_list(
+    conn: Conn, auth: DirectoryAuth, settings: Settings, query: scim_service.ListQuery, projection: Projection
+) -> Response[bytes]:
+    total, rows = await scim_service.list_users(conn, auth, query)
+    groups = {}
+    if rows and projection.wants("groups"):
+        groups = await scim_service.user_groups(conn, auth, [r["id"] for r in rows])
+    base = base_url(settings, auth)
+    resources = [
+        projection.apply(mapping.user_to_scim(r, f"{base}/Users/{r['id']}", groups.get(r["id"])))
+        for r in rows
+    ]
+    return scim_response(list_response(resources, total, query.start_index))
+
+
+async def _group_list(
+    conn: Conn, auth: DirectoryAuth, settings: Settings, query: scim_service.ListQuery, projection: Projection
+) -> Response[bytes]:
+    total, rows = await scim_service.list_groups(conn, auth, query)
+    members = {}
+    if rows and projection.wants("members"):
+        members = await scim_service.group_members(conn, auth, [r["id"] for r in rows])
+    base = base_url(settings, auth)
+    resources = [
+        projection.apply(mapping.group_to_scim(r, f"{base}/Groups/{r['id']}", members.get(r["id"])))
+        for r in rows
+    ]
+    return scim_response(list_response(resources, total, query.start_index))
+
+
 class UsersController(Controller):
     path = "/Users"
 
@@ -96,16 +133,24 @@ class UsersController(Controller):
     ) -> Response[bytes]:
         query = list_query(app_settings, filter_, start_index, count, sort_by, sort_order)
         projection = Projection.parse(attributes, excluded_attributes)
-        total, rows = await scim_service.list_users(conn, scim_auth, query)
-        groups = {}
-        if rows and projection.wants("groups"):
-            groups = await scim_service.user_groups(conn, scim_auth, [r["id"] for r in rows])
-        base = base_url(app_settings, scim_auth)
-        resources = [
-            projection.apply(mapping.user_to_scim(r, f"{base}/Users/{r['id']}", groups.get(r["id"])))
-            for r in rows
-        ]
-        return scim_response(list_response(resources, total, query.start_index))
+        return await _user_list(conn, scim_auth, app_settings, query, projection)
+
+    @post(
+        "/.search",
+        summary="Search users (POST)",
+        description=_SEARCH_DESCRIPTION,
+        operation_id="scim_search_users",
+        status_code=200,
+    )
+    async def search_users(
+        self, conn: Conn, scim_auth: ScimAuth, app_settings: SettingsDep, data: SearchBody
+    ) -> Response[bytes]:
+        search = parse_search(data)
+        query = list_query(
+            app_settings, search.filter, search.start_index, search.count, search.sort_by, search.sort_order
+        )
+        projection = Projection.parse(search.attributes, search.excluded_attributes)
+        return await _user_list(conn, scim_auth, app_settings, query, projection)
 
     @post("/", summary="Create a user", operation_id="scim_create_user", status_code=201)
     async def create_user(
@@ -216,16 +261,24 @@ class GroupsController(Controller):
     ) -> Response[bytes]:
         query = list_query(app_settings, filter_, start_index, count, sort_by, sort_order)
         projection = Projection.parse(attributes, excluded_attributes)
-        total, rows = await scim_service.list_groups(conn, scim_auth, query)
-        members = {}
-        if rows and projection.wants("members"):
-            members = await scim_service.group_members(conn, scim_auth, [r["id"] for r in rows])
-        base = base_url(app_settings, scim_auth)
-        resources = [
-            projection.apply(mapping.group_to_scim(r, f"{base}/Groups/{r['id']}", members.get(r["id"])))
-            for r in rows
-        ]
-        return scim_response(list_response(resources, total, query.start_index))
+        return await _group_list(conn, scim_auth, app_settings, query, projection)
+
+    @post(
+        "/.search",
+        summary="Search groups (POST)",
+        description=_SEARCH_DESCRIPTION,
+        operation_id="scim_search_groups",
+        status_code=200,
+    )
+    async def search_groups(
+        self, conn: Conn, scim_auth: ScimAuth, app_settings: SettingsDep, data: SearchBody
+    ) -> Response[bytes]:
+        search = parse_search(data)
+        query = list_query(
+            app_settings, search.filter, search.start_index, search.count, search.sort_by, search.sort_order
+        )
+        projection = Projection.parse(search.attributes, search.excluded_attributes)
+        return await _group_list(conn, scim_auth, app_settings, query, projection)
 
     @post("/", summary="Create a group", operation_id="scim_create_group", status_code=201)
     async def create_group(

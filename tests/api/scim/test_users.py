@@ -225,6 +225,11 @@ async def test_list_paging_sorting_and_projection(scim: Scim) -> None:
     assert (beyond["totalResults"], beyond["Resources"]) == (4, [])
     zero = (await scim.get("/Users?count=0")).json()
     assert (zero["totalResults"], zero["itemsPerPage"]) == (4, 0)
+    # RFC 7644 §3.4.2.4: a startIndex below 1 is 1, a negative count is 0
+    low = (await scim.get("/Users?sortBy=userName&startIndex=-5&count=1")).json()
+    assert (low["startIndex"], [u["userName"] for u in low["Resources"]]) == (1, ["alice"])
+    negative = (await scim.get("/Users?count=-3")).json()
+    assert (negative["totalResults"], negative["itemsPerPage"], negative["Resources"]) == (4, 0, [])
     only = (
         await scim.get("/Users?attributes=userName,name.givenName&filter=" + quote('userName eq "bob"'))
     ).json()
@@ -261,3 +266,55 @@ async def test_filters_over_http(scim: Scim) -> None:
     ]:
         found = (await scim.get("/Users?sortBy=userName&filter=" + quote(text))).json()
         assert [u["userName"] for u in found["Resources"]] == expected, text
+
+
+async def test_rfc_error_examples(scim: Scim) -> None:
+    """RFC 7644 §3.12's worked error bodies: same schemas, string status and scimType."""
+    missing = fixtures.load("rfc7644/error_not_found")
+    expected = missing["response"]["body"]
+    body = assert_error(await scim.get(missing["request"]["path"]), missing["response"]["status"])
+    assert (body["schemas"], body["status"], "scimType" in body) == (expected["schemas"], "404", False)
+    assert "2819c223-7f76-453a-919d-413861904646" in body["detail"]
+
+    case = fixtures.load("rfc7644/error_mutability")
+    user = await create_user(scim, "bjensen")
+    expected = case["response"]["body"]
+    body = assert_error(
+        await scim.put(f"/Users/{user['id']}", case["request"]["body"]),
+        case["response"]["status"],
+        expected["scimType"],
+    )
+    assert (body["schemas"], body["status"]) == (expected["schemas"], expected["status"])
+
+
+async def test_write_responses_match_a_fresh_read(scim: Scim) -> None:
+    """POST, PUT and PATCH answer the resource as stored (built without reading it back)."""
+    created = await scim.post(
+        "/Users",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "fresh",
+            "name": {"givenName": "Fre", "familyName": "Sh", "middleName": "M"},
+            "emails": [{"value": "f@x.test", "type": "work", "primary": True}],
+            ENTERPRISE: {"department": "R&D", "costCenter": "7"},
+            "nickName": "F",
+        },
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()
+    path = f"/Users/{user['id']}"
+    read = await scim.get(path)
+    assert read.json() == user
+    assert read.headers["etag"] == created.headers["etag"] == 'W/"1"'
+    for method, body in [
+        ("PATCH", {"Operations": [{"op": "replace", "path": "displayName", "value": "Fresh One"}]}),
+        ("PATCH", {"Operations": [{"op": "replace", "value": {"active": False}}]}),
+        ("PATCH", {"Operations": [{"op": "replace", "value": {"active": False}}]}),  # a no-op
+        ("PUT", {"userName": "fresh", "externalId": "ext-fresh", "emails": []}),
+    ]:
+        written = await scim.request(method, path, body)
+        assert written.status_code == 200, written.text
+        again = await scim.get(path)
+        assert written.json() == again.json(), method
+        assert written.headers["etag"] == again.headers["etag"] == again.json()["meta"]["version"]
+    assert again.json()["meta"]["version"] == 'W/"4"'

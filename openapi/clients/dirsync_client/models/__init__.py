@@ -82,6 +82,8 @@ from .scim_patch_user_body import ScimPatchUserBody
 from .scim_replace_group_body import ScimReplaceGroupBody
 from .scim_replace_user_body import ScimReplaceUserBody
 from .scim_request import ScimRequest
+from .scim_search_groups_body import ScimSearchGroupsBody
+from .scim_search_users_body import ScimSearchUsersBody
 from .sync_status import SyncStatus
 from .sync_status_counts import SyncStatusCounts
 from .sync_status_kind_type_1 import SyncStatusKindType1
@@ -190,6 +192,8 @@ __all__ = (
     "ScimReplaceGroupBody",
     "ScimReplaceUserBody",
     "ScimRequest",
+    "ScimSearchGroupsBody",
+    "ScimSearchUsersBody",
     "SyncStatus",
     "SyncStatusCounts",
     "SyncStatusKindType1",

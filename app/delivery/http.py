@@ -143,12 +143,14 @@ def _retry_after(value: str | None) -> float | None:
 class WebhookSender:
     """One shared client per process; ``post`` never raises for network or HTTP failures."""
 
-    def __init__(self, settings: DeliverySettings) -> None:
+    def __init__(self, settings: DeliverySettings, *, tls: ssl.SSLContext | None = None) -> None:
+        """``tls``: the context for https (certificate checks always on); default trusts the
+        public CAs (certifi's, else the system's)."""
         self.settings = settings
         self._cache = _ResolveCache()
         self._targets: dict[str, tuple[float, Target, str]] = {}
         self.client = Http1Client(
-            connect_timeout=settings.connect_timeout, max_body=settings.max_response_bytes
+            connect_timeout=settings.connect_timeout, max_body=settings.max_response_bytes, tls=tls
         )
 
     async def aclose(self) -> None:

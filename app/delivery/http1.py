@@ -71,11 +71,11 @@ def _tls_context() -> ssl.SSLContext:
 class Http1Client:
     """Keep-alive connections per target; one request at a time on each connection."""
 
-    def __init__(self, *, connect_timeout: float, max_body: int) -> None:
+    def __init__(self, *, connect_timeout: float, max_body: int, tls: ssl.SSLContext | None = None) -> None:
         self.connect_timeout = connect_timeout
         self.max_body = max_body
         self._idle: dict[Target, list[_Connection]] = {}
-        self._tls: ssl.SSLContext | None = None
+        self._tls = tls  # None: the default context (certifi's or the system's CAs), made on first use
 
     async def aclose(self) -> None:
         for connections in self._idle.values():

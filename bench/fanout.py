@@ -18,9 +18,9 @@ posting the same bodies to the same receivers, 64 in flight, no queue and no dat
 
 Receivers (bench/_fanout_receiver.py) are a minimal asyncio HTTP/1.1 keep-alive server that only
 records receipt times; signature verification is the delivery tests' job (`standardwebhooks`).
-Knobs: BENCH_EVENTS, BENCH_RATE, BENCH_SECONDS, BENCH_CEILING_BODIES, BENCH_REDIS_URL (a Redis no
-other worker reads), BENCH_PROFILE (run the worker under cProfile into that file), and any
-DIRSYNC_DELIVERY_* setting for the worker.
+Knobs: BENCH_WORKERS (worker processes, default 1), BENCH_EVENTS, BENCH_RATE, BENCH_SECONDS,
+BENCH_CEILING_BODIES, BENCH_REDIS_URL (a Redis no other worker reads), BENCH_PROFILE (run the
+first worker under cProfile into that file), and any DIRSYNC_DELIVERY_* setting for the workers.
 
 The worker runs as its own process (`dirsync worker`), as do the receivers; Postgres and Redis
 are the local ones or embedded. Prints one JSON line last.
@@ -51,6 +51,7 @@ from app.settings import DeliverySettings
 from app.store.migration import apply_migrations
 from tests.delivery.factories import user_created
 
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -209,13 +210,22 @@ async def main() -> None:
         [sys.executable, str(Path(__file__).with_name("_fanout_receiver.py")), *map(str, ports)],
         stderr=subprocess.DEVNULL,
     )
-    profile = os.environ.get("BENCH_PROFILE")  # a file: the worker runs under cProfile
-    worker = subprocess.Popen(
-        [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "app.cli", "worker"],
-        env=env,
-        stderr=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
+    profile = os.environ.get("BENCH_PROFILE")  # a file: the (first) worker runs under cProfile
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                *(["-m", "cProfile", "-o", profile] if profile and i == 0 else []),
+                "-m",
+                "app.cli",
+                "worker",
+            ],
+            env=env,
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        for i in range(WORKERS)
+    ]
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(500):
@@ -256,8 +266,10 @@ async def main() -> None:
         ceiling_rps = await ceiling(urls, sample, secret)
         await receipts(ports)
     finally:
-        worker.terminate()
-        worker.wait()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
         receiver.terminate()
         receiver.wait()
         await conn.close()
@@ -266,6 +278,7 @@ async def main() -> None:
         json.dumps(
             {
                 "bench": "fanout",
+                "workers": WORKERS,
                 "events": len(committed_at),
                 "deliveries": len(unique),
                 "deliveries_expected": expected,

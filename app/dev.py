@@ -22,6 +22,7 @@ from app.db import connect
 from app.embedded import LocalServices, start_local_services
 from app.errors import Unauthenticated
 from app.logging import configure_logging
+from app.loop import run as run_loop
 from app.services import tenant as tenant_service
 from app.settings import Settings
 from app.store.migration import apply_migrations
@@ -174,5 +175,5 @@ def _print_google_banner(settings: Settings, demo: DemoTenant, directory_id: str
 def run_dev(settings: Settings, port: int | None = None, google_demo: bool = False) -> int:
     configure_logging(json=settings.log_format == "json", level=settings.log_level)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run(settings, port, google_demo))
+        run_loop(_run(settings, port, google_demo), settings.event_loop)
     return 0

@@ -114,6 +114,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     operator_token: str | None = None
     public_base_url: str | None = None
     data_dir: str = ".dirsync"
+    # The worker's event loop (and `dirsync dev`'s): uvloop when installed, unless "asyncio".
+    event_loop: Literal["auto", "asyncio"] = "auto"
     database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
     redis: RedisSettings = msgspec.field(default_factory=RedisSettings)
     kafka: KafkaSettings = msgspec.field(default_factory=KafkaSettings)
@@ -240,6 +242,7 @@ DESCRIPTIONS: dict[str, str] = {
     "operator_token": "bearer token for the operator API (`/admin/...`); unset disables it",
     "public_base_url": "externally visible base URL, used in SCIM base URLs and links",
     "data_dir": "where `dirsync dev` keeps embedded Postgres/Redis data and dev secrets",
+    "event_loop": "`auto` (uvloop when installed) or `asyncio`: the worker's and `dirsync dev`'s event loop",
     "database.url": "PostgreSQL URL (`postgresql://user:pass@host/db`); required except for `dirsync dev`",
     "database.pool_min_size": "minimum pooled connections per process",
     "database.pool_max_size": "maximum pooled connections per process",

@@ -67,4 +67,5 @@ async def main(ports: list[int]) -> None:
 
 
 if __name__ == "__main__":
+    # Plain asyncio whatever the worker runs on: the receivers are the fixed part of the setup.
     asyncio.run(main([int(p) for p in sys.argv[1:]]))

@@ -47,6 +47,7 @@ from app.delivery.http import WebhookSender
 from app.delivery.signing import new_secret, sign_headers
 from app.embedded import ensure_database, free_port, start_local_services
 from app.ids import new_id
+from app.loop import run as run_loop
 from app.settings import DeliverySettings
 from app.store.migration import apply_migrations
 from tests.delivery.factories import user_created
@@ -59,6 +60,7 @@ ENDPOINTS = 10
 DIRECTORIES = 20
 BATCH = 50  # events per commit in phase 1
 CONCURRENCY = 64
+LOOP = "asyncio" if os.environ.get("DIRSYNC_EVENT_LOOP") == "asyncio" else "auto"
 CEILING_BODIES = int(os.environ.get("BENCH_CEILING_BODIES", "1000"))  # x 10 endpoints
 
 
@@ -279,6 +281,7 @@ async def main() -> None:
             {
                 "bench": "fanout",
                 "workers": WORKERS,
+                "event_loop": LOOP,
                 "events": len(committed_at),
                 "deliveries": len(unique),
                 "deliveries_expected": expected,
@@ -297,4 +300,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The same event loop as the worker (DIRSYNC_EVENT_LOOP, default uvloop), so the ceiling's
+    # client runs exactly as the worker's does.
+    run_loop(main(), LOOP)

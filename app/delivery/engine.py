@@ -19,6 +19,7 @@ import structlog
 from app import crypto
 from app.db import Connection, Pool
 from app.delivery.http import SendResult, WebhookSender
+from app.delivery.recorder import DeliveryRecorder
 from app.delivery.signing import sign_headers
 from app.events import (
     FailedDelivery,
@@ -32,7 +33,7 @@ from app.settings import DeliverySettings
 from app.store import delivery as delivery_store
 from app.store import delivery_queries
 from app.store import webhook_endpoint as endpoint_store
-from app.store.delivery import EventRow, StreamRow
+from app.store.delivery import Delivered, EventRow, StreamRow
 from app.store.webhook_endpoint import EndpointRow
 
 log = structlog.get_logger()
@@ -46,6 +47,8 @@ class RunOutcome(msgspec.Struct, kw_only=True):
 
     retry_in: float | None = None
     delivered: int = 0
+    # Another run holds the stream's lease: it should look once more before it ends.
+    held_elsewhere: bool = False
 
 
 class _RateLimiter:
@@ -80,12 +83,14 @@ class DeliveryEngine:
         self.settings = settings
         self.sender = sender or WebhookSender(settings)
         self.keys = keys
+        self.recorder = DeliveryRecorder(pool, settings.lease_seconds)
         # Opened secrets by sealed blob: a blob changes whenever the secrets do.
         self._opened: dict[bytes, webhook_secrets.Secrets] = {}
         self._in_flight: dict[str, asyncio.Semaphore] = {}
         self._limiters: dict[str, _RateLimiter] = {}
 
     async def aclose(self) -> None:
+        await self.recorder.aclose()
         await self.sender.aclose()
 
     def retry_delay(self, attempts: int, result: SendResult) -> float:
@@ -111,7 +116,10 @@ class DeliveryEngine:
             endpoint = await endpoint_store.get_endpoint(conn, tenant_id, endpoint_id)
         if stream is None:
             # Another run holds the lease (or held it when its worker died): look again later.
-            return RunOutcome(retry_in=None if endpoint is None else min(self.settings.lease_seconds, 5.0))
+            return RunOutcome(
+                retry_in=None if endpoint is None else min(self.settings.lease_seconds, 5.0),
+                held_elsewhere=True,
+            )
         try:
             if endpoint is None or not endpoint.enabled or stream.done:
                 return RunOutcome()
@@ -127,13 +135,16 @@ class DeliveryEngine:
     async def _drain(self, stream: StreamRow, endpoint: EndpointRow, token: str) -> RunOutcome:
         delivered = 0
         started = time.monotonic()
+        first = True
         while True:
             async with self.pool.acquire() as conn:
-                # Re-read the endpoint each batch: a rotated secret or a disable applies at once.
-                fresh = await endpoint_store.get_endpoint(conn, stream.tenant_id, endpoint.id)
-                if fresh is None or not fresh.enabled:
-                    return RunOutcome(delivered=delivered)
-                endpoint = fresh
+                if not first:
+                    # Re-read the endpoint each batch: a rotated secret or a disable applies at once.
+                    fresh = await endpoint_store.get_endpoint(conn, stream.tenant_id, endpoint.id)
+                    if fresh is None or not fresh.enabled:
+                        return RunOutcome(delivered=delivered)
+                    endpoint = fresh
+                first = False
                 events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
                 if not events:
                     if stream.kind == "replay":
@@ -156,6 +167,9 @@ class DeliveryEngine:
                 if delivered >= self.settings.batch_size or time.monotonic() - started > _RUN_SECONDS:
                     # Back of the queue: one busy stream never starves the others.
                     return RunOutcome(retry_in=0.001, delivered=delivered)
+            if len(events) < self.settings.batch_size and stream.kind != "replay":
+                # Drained as of the read; a commit since then has left the job a flag to look again.
+                return RunOutcome(delivered=delivered)
 
     @staticmethod
     def _wanted(endpoint: EndpointRow, stream: StreamRow, event: EventRow) -> bool:
@@ -178,14 +192,19 @@ class DeliveryEngine:
                 return wait
             if wait > 0:
                 await asyncio.sleep(wait)
-        semaphore = self._in_flight.setdefault(
-            endpoint.id, asyncio.Semaphore(self.settings.max_in_flight_per_endpoint)
-        )
-        try:
-            async with asyncio.timeout(1.0):
-                await semaphore.acquire()
-        except TimeoutError:
-            return 0.2
+        semaphore = self._in_flight.get(endpoint.id)
+        if semaphore is None:
+            semaphore = self._in_flight[endpoint.id] = asyncio.Semaphore(
+                self.settings.max_in_flight_per_endpoint
+            )
+        if semaphore.locked():  # at the endpoint's limit: wait a little, else make way
+            try:
+                async with asyncio.timeout(1.0):
+                    await semaphore.acquire()
+            except TimeoutError:
+                return 0.2
+        else:
+            await semaphore.acquire()  # free: returns at once
         try:
             body = event.body.encode()
             now = datetime.now(UTC)
@@ -224,6 +243,23 @@ class DeliveryEngine:
         else:
             delay = self.retry_delay(attempt, result)
             outcome, next_at = "retrying", datetime.now(UTC) + timedelta(seconds=delay)
+        if result.ok and endpoint.failing_since is None:
+            # The happy path: written with other streams' deliveries in one statement.
+            if not await self.recorder.record(
+                Delivered(
+                    stream=stream,
+                    event=event,
+                    token=token,
+                    attempt=attempt,
+                    status=result.status or 200,
+                    latency_ms=result.latency_ms,
+                    response_excerpt=result.response_excerpt,
+                    request_headers=msgspec.json.encode(headers).decode(),
+                )
+            ):
+                return RunOutcome()  # the lease was taken over; the new holder carries on
+            _advance(stream, event)
+            return None
         attempt_id = new_id("att")
 
         async def write(conn: Connection) -> bool:
@@ -245,13 +281,12 @@ class DeliveryEngine:
             )
 
         if result.ok:
-            # The happy path is one statement (attempt row + cursor), no explicit transaction.
-            async with self.pool.acquire() as conn:
+            # The endpoint was failing: the attempt, the cursor and its recovery together.
+            async with self.pool.acquire() as conn, conn.transaction():
                 if not await write(conn):
-                    return RunOutcome()  # the lease was taken over; the new holder carries on
-                if endpoint.failing_since is not None:
-                    await endpoint_store.record_success(conn, stream.tenant_id, endpoint.id)
-                    endpoint.failing_since = None
+                    return RunOutcome()
+                await endpoint_store.record_success(conn, stream.tenant_id, endpoint.id)
+                endpoint.failing_since = None
             _advance(stream, event)
             return None
         async with self.pool.acquire() as conn, conn.transaction():

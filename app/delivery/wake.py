@@ -108,6 +108,11 @@ async def begin_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id
     await redis.delete(closing_key(tenant_id, endpoint_id, stream_id))
 
 
+async def ask_again(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> None:
+    """Make the stream's running job drain once more before it ends (as a kick does)."""
+    await redis.set(again_key(tenant_id, endpoint_id, stream_id), "1", ex=3600)
+
+
 async def end_of_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> bool:
     """True if a kick arrived during the run (drain again); else the run may end."""
     keys = [again_key(tenant_id, endpoint_id, stream_id), closing_key(tenant_id, endpoint_id, stream_id)]

@@ -10,7 +10,7 @@ import structlog
 from arq import Retry, cron, func
 
 from app.delivery.engine import DeliveryEngine
-from app.delivery.wake import CommitListener, arq_starter, begin_run, end_of_run, sweep
+from app.delivery.wake import CommitListener, arq_starter, ask_again, begin_run, end_of_run, sweep
 from app.services.webhook_secrets import seal_plaintext_secrets
 from app.store import delivery as delivery_store
 
@@ -28,6 +28,9 @@ async def delivery_send(ctx: dict[str, Any], tenant_id: str, endpoint_id: str, s
     while True:
         outcome = await engine.run_stream(tenant_id, endpoint_id, stream_id)
         delivered += outcome.delivered
+        if outcome.held_elsewhere:
+            # Its holder may have read the stream before our wake-up's commit: make it look again.
+            await ask_again(ctx["redis"], tenant_id, endpoint_id, stream_id)
         if outcome.retry_in is not None:
             raise Retry(defer=timedelta(seconds=max(outcome.retry_in, 0.001)))
         # A commit that arrived during this run left a flag: look once more.

@@ -61,6 +61,11 @@ class HttpSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 5 * 1024 * 1024
 
 
+class WorkerSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    # Jobs one worker process runs at once; most are delivery streams, each one request at a time.
+    max_jobs: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 256
+
+
 class CryptoSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # "kid1:<base64 32 bytes>,kid2:<base64 32 bytes>"; the first key encrypts, all keys decrypt.
     keys: str | None = None
@@ -123,6 +128,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     crypto: CryptoSettings = msgspec.field(default_factory=CryptoSettings)
     delivery: DeliverySettings = msgspec.field(default_factory=DeliverySettings)
     scim: ScimSettings = msgspec.field(default_factory=ScimSettings)
+    worker: WorkerSettings = msgspec.field(default_factory=WorkerSettings)
 
     @property
     def json_logs(self) -> bool:
@@ -288,6 +294,7 @@ DESCRIPTIONS: dict[str, str] = {
     "delivery.lease_seconds": "a stream's lease; a killed worker's streams resume after it expires",
     "delivery.sweep_interval": "seconds between sweeps that re-enqueue streams with pending events",
     "delivery.attempt_retention_days": "days the attempt log is kept",
+    "worker.max_jobs": "jobs one worker process runs at once (each delivery stream is one job)",
     "delivery.secret_rotation_overlap": "default seconds the previous secret keeps signing after a rotation",
 }
 

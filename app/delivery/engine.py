@@ -11,6 +11,7 @@ import asyncio
 import random
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -84,6 +85,9 @@ class DeliveryEngine:
         self.sender = sender or WebhookSender(settings)
         self.keys = keys
         self.recorder = DeliveryRecorder(pool, settings.lease_seconds)
+        # Whether jobs may be waiting for a slot in this process (set by the worker): only then
+        # does a busy stream go to the back of the queue after ``batch_size`` deliveries.
+        self.saturated: Callable[[], bool] = lambda: True
         # Opened secrets by sealed blob: a blob changes whenever the secrets do.
         self._opened: dict[bytes, webhook_secrets.Secrets] = {}
         self._in_flight: dict[str, asyncio.Semaphore] = {}
@@ -164,7 +168,9 @@ class DeliveryEngine:
                     outcome.delivered = delivered
                     return outcome
                 delivered += 1
-                if delivered >= self.settings.batch_size or time.monotonic() - started > _RUN_SECONDS:
+                if (
+                    delivered >= self.settings.batch_size and self.saturated()
+                ) or time.monotonic() - started > _RUN_SECONDS:
                     # Back of the queue: one busy stream never starves the others.
                     return RunOutcome(retry_in=0.001, delivered=delivered)
             if len(events) < self.settings.batch_size and stream.kind != "replay":

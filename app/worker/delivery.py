@@ -59,9 +59,11 @@ async def delivery_startup(ctx: dict[str, Any]) -> None:
     settings = ctx["settings"]
     keys = settings.encryption_keys()
     await seal_plaintext_secrets(ctx["pool"], keys)
-    ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys)
+    engine = ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys)
     # Jobs a commit queues are started in this process at once, not at the next queue poll.
     worker = ctx.get("arq_worker")
+    if worker is not None:
+        engine.saturated = lambda: bool(worker.job_counter >= worker.max_jobs)
     start = arq_starter(worker) if worker is not None else None
     listener = CommitListener(ctx["pool"], ctx["redis"], settings.database.url, start)
     await listener.start()

@@ -79,7 +79,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis.url),
-        "max_jobs": 50,
+        "max_jobs": settings.worker.max_jobs,
         # How often the queue is polled. A stream woken by a commit does not wait for it (the
         # worker that hears the commit starts the job itself); retries and requeues do.
         "poll_delay": 0.02,

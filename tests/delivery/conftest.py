@@ -34,10 +34,13 @@ class Workers:
         self.settings = settings
         self.running: list[tuple[Worker, asyncio.Task[None]]] = []
 
-    async def start(self, *, poll_delay: float = 0.01, **delivery_overrides: Any) -> Worker:
+    async def start(
+        self, *, poll_delay: float = 0.01, max_jobs: int = 50, **delivery_overrides: Any
+    ) -> Worker:
         worker = make_worker(
             delivery_settings(self.settings, **delivery_overrides),
             poll_delay=poll_delay,
+            max_jobs=max_jobs,
             handle_signals=False,
         )
         task = asyncio.create_task(worker.async_run())

@@ -8,6 +8,7 @@ the job is re-queued for when the retry is due, and nothing else waits for it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import random
 import time
 import uuid
@@ -70,6 +71,49 @@ class _RateLimiter:
         return (1 - self.tokens) / self.rate
 
 
+class _Slots:
+    """Requests in flight to one endpoint: a semaphore whose uncontended path costs no await."""
+
+    __slots__ = ("free", "waiters")
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    def take_now(self) -> bool:
+        if self.free > 0 and not self.waiters:
+            self.free -= 1
+            return True
+        return False
+
+    async def take(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a slot, first come first served."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            async with asyncio.timeout(timeout):
+                await waiter
+            return True
+        except TimeoutError:
+            # Handed a slot just as the time ran out: it is ours, take it.
+            return waiter.done() and not waiter.cancelled()
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.give_back()  # cancelled after being handed one: pass it on
+            raise
+        finally:
+            if waiter in self.waiters:
+                self.waiters.remove(waiter)
+
+    def give_back(self) -> None:
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot passes straight to the next in line
+                return
+        self.free += 1
+
+
 class DeliveryEngine:
     """Process-wide delivery state: the HTTP sender, per-endpoint concurrency and rate limits."""
 
@@ -90,7 +134,7 @@ class DeliveryEngine:
         self.saturated: Callable[[], bool] = lambda: True
         # Opened secrets by sealed blob: a blob changes whenever the secrets do.
         self._opened: dict[bytes, webhook_secrets.Secrets] = {}
-        self._in_flight: dict[str, asyncio.Semaphore] = {}
+        self._in_flight: dict[str, _Slots] = {}
         self._limiters: dict[str, _RateLimiter] = {}
 
     async def aclose(self) -> None:
@@ -198,19 +242,12 @@ class DeliveryEngine:
                 return wait
             if wait > 0:
                 await asyncio.sleep(wait)
-        semaphore = self._in_flight.get(endpoint.id)
-        if semaphore is None:
-            semaphore = self._in_flight[endpoint.id] = asyncio.Semaphore(
-                self.settings.max_in_flight_per_endpoint
-            )
-        if semaphore.locked():  # at the endpoint's limit: wait a little, else make way
-            try:
-                async with asyncio.timeout(1.0):
-                    await semaphore.acquire()
-            except TimeoutError:
-                return 0.2
-        else:
-            await semaphore.acquire()  # free: returns at once
+        slots = self._in_flight.get(endpoint.id)
+        if slots is None:
+            slots = self._in_flight[endpoint.id] = _Slots(self.settings.max_in_flight_per_endpoint)
+        # At the endpoint's limit: wait a little, else make way (the run ends and retries soon).
+        if not slots.take_now() and not await slots.take(timeout=1.0):
+            return 0.2
         try:
             body = event.body.encode()
             now = datetime.now(UTC)
@@ -218,7 +255,7 @@ class DeliveryEngine:
             headers = sign_headers(secrets, event.id, int(now.timestamp()), body)
             result = await self.sender.post(endpoint.url, body, headers)
         finally:
-            semaphore.release()
+            slots.give_back()
         logged = {**headers, "webhook-signature": _redact(headers["webhook-signature"])}
         return result, logged
 

@@ -63,7 +63,7 @@ class HttpSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class WorkerSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Jobs one worker process runs at once; most are delivery streams, each one request at a time.
-    max_jobs: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 256
+    max_jobs: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
 
 
 class CryptoSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -96,6 +96,9 @@ class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     max_in_flight_per_endpoint: Annotated[int, msgspec.Meta(ge=1)] = 16
     # Deliveries per job run before the stream goes back to the end of the queue (fairness).
     batch_size: Annotated[int, msgspec.Meta(ge=1)] = 50
+    # A drained stream's job waits this long for the next commit before it ends (while the
+    # worker has free slots): steady traffic then skips the queue round trip per event.
+    linger_seconds: Annotated[float, msgspec.Meta(ge=0, le=10)] = 0.5
     # A stream is leased to one job at a time; a killed worker's lease expires after this.
     lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     # The sweep re-enqueues every stream with pending events (covers a flushed Redis).
@@ -291,6 +294,7 @@ DESCRIPTIONS: dict[str, str] = {
     "delivery.max_response_bytes": "most response bytes read from a webhook receiver (1 KiB is logged)",
     "delivery.max_in_flight_per_endpoint": "concurrent requests per endpoint per worker process",
     "delivery.batch_size": "deliveries per job run before the stream yields to others (fairness)",
+    "delivery.linger_seconds": "seconds a drained stream's job waits for the next commit before it ends",
     "delivery.lease_seconds": "a stream's lease; a killed worker's streams resume after it expires",
     "delivery.sweep_interval": "seconds between sweeps that re-enqueue streams with pending events",
     "delivery.attempt_retention_days": "days the attempt log is kept",

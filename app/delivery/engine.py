@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import random
 import time
 import uuid
@@ -20,6 +21,7 @@ import structlog
 
 from app import crypto
 from app.db import Connection, Pool
+from app.delivery.endpoint_cache import EndpointCache
 from app.delivery.http import SendResult, WebhookSender
 from app.delivery.recorder import DeliveryRecorder
 from app.delivery.signing import sign_headers
@@ -39,8 +41,13 @@ from app.store.delivery import Delivered, EventRow, StreamRow
 from app.store.webhook_endpoint import EndpointRow
 
 log = structlog.get_logger()
-# A run ends after this long (then re-queues), so one slow stream never holds a worker slot.
+# A run ends after this long (then re-queues) when jobs wait for a slot, so one busy stream never
+# holds a slot another one needs...
 _RUN_SECONDS = 10.0
+# ...unless no job waits for a slot: then it runs (and lingers) up to this long, with jitter so
+# that streams started together do not all go back to the queue together. Well below arq's
+# job_timeout (app/worker/settings.py).
+_MAX_RUN_SECONDS = 60.0
 TENANT_SIGNAL_TYPES = ("webhook_endpoint.disabled", "webhook_endpoint.event_failed")
 
 
@@ -129,9 +136,13 @@ class DeliveryEngine:
         self.sender = sender or WebhookSender(settings)
         self.keys = keys
         self.recorder = DeliveryRecorder(pool, settings.lease_seconds)
+        self.endpoints = EndpointCache()  # live only once a commit listener shares it
         # Whether jobs may be waiting for a slot in this process (set by the worker): only then
         # does a busy stream go to the back of the queue after ``batch_size`` deliveries.
         self.saturated: Callable[[], bool] = lambda: True
+        self.room_to_linger: Callable[[], bool] = lambda: False
+        # Runs in progress in this process, by stream: a commit wakes them without Redis.
+        self._local: dict[tuple[str, str, str], asyncio.Event] = {}
         # Opened secrets by sealed blob: a blob changes whenever the secrets do.
         self._opened: dict[bytes, webhook_secrets.Secrets] = {}
         self._in_flight: dict[str, _Slots] = {}
@@ -161,13 +172,14 @@ class DeliveryEngine:
                 token=token,
                 lease_seconds=self.settings.lease_seconds,
             )
-            endpoint = await endpoint_store.get_endpoint(conn, tenant_id, endpoint_id)
+            endpoint = await self.endpoints.endpoint(conn, tenant_id, endpoint_id)
         if stream is None:
+            if endpoint is None:
+                return RunOutcome()  # the endpoint (and with it the stream) is gone: nothing to do
             # Another run holds the lease (or held it when its worker died): look again later.
-            return RunOutcome(
-                retry_in=None if endpoint is None else min(self.settings.lease_seconds, 5.0),
-                held_elsewhere=True,
-            )
+            return RunOutcome(retry_in=min(self.settings.lease_seconds, 5.0), held_elsewhere=True)
+        key = (tenant_id, endpoint_id, stream_id)
+        woken = self._local[key] = asyncio.Event()
         try:
             if endpoint is None or not endpoint.enabled or stream.done:
                 return RunOutcome()
@@ -175,29 +187,82 @@ class DeliveryEngine:
                 due_in = (stream.next_attempt_at - datetime.now(UTC)).total_seconds()
                 if due_in > 0:
                     return RunOutcome(retry_in=due_in)
-            return await self._drain(stream, endpoint, token)
+            return await self._drain(stream, endpoint, token, woken)
         finally:
+            # Before any await: a commit from now on wakes the stream through Redis, which this
+            # job checks before it ends (wake.end_of_run).
+            if self._local.get(key) is woken:
+                del self._local[key]
             async with self.pool.acquire() as conn:
                 await delivery_store.release_stream(conn, tenant_id, endpoint_id, stream_id, token)
 
-    async def _drain(self, stream: StreamRow, endpoint: EndpointRow, token: str) -> RunOutcome:
+    def _over_time(self, started: float, limit: float) -> bool:
+        """Whether the run should end (and re-queue) now."""
+        elapsed = time.monotonic() - started
+        return elapsed > limit or (elapsed > _RUN_SECONDS and self.saturated())
+
+    def nudge(self, tenant_id: str, endpoint_id: str, stream_id: str) -> bool:
+        """Wake the stream's run in this process if there is one (it then looks once more)."""
+        woken = self._local.get((tenant_id, endpoint_id, stream_id))
+        if woken is None:
+            return False
+        woken.set()
+        return True
+
+    async def _look_again(self, woken: asyncio.Event, started: float, limit: float, renewed: float) -> bool:
+        """The stream is drained: True to read it again (a commit woke it), False to end the run.
+
+        A drained run lingers up to ``linger_seconds`` for the next commit, while job slots are
+        free: under steady traffic a stream's job then stays put instead of paying a queue round
+        trip per event.
+        """
+        linger = self.settings.linger_seconds
+        now = time.monotonic()
+        # Never linger past the run's time limit, nor close to the end of the stream's lease.
+        in_time = not self._over_time(started, limit) and (
+            now + linger - renewed < self.settings.lease_seconds / 2
+        )
+        if not woken.is_set() and linger > 0 and in_time and self.room_to_linger():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(linger):
+                    await woken.wait()
+        if woken.is_set():
+            woken.clear()
+            return True
+        return False
+
+    async def _read_batch(
+        self, stream: StreamRow, endpoint: EndpointRow, token: str, first: bool
+    ) -> tuple[EndpointRow, list[EventRow]] | None:
+        """The endpoint as it is now and the next events; None when the run should end."""
+        async with self.pool.acquire() as conn:
+            if not first:
+                # Each batch sees the endpoint as it is now: a rotated secret or a disable
+                # applies at once (the cache drops an endpoint as soon as it changes).
+                fresh = await self.endpoints.endpoint(conn, stream.tenant_id, endpoint.id)
+                if fresh is None or not fresh.enabled:
+                    return None
+                endpoint = fresh
+            events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
+            if not events and stream.kind == "replay":
+                await delivery_store.finish_replay_if_drained(conn, stream, token)
+                return None
+        return endpoint, events
+
+    async def _drain(
+        self, stream: StreamRow, endpoint: EndpointRow, token: str, woken: asyncio.Event
+    ) -> RunOutcome:
         delivered = 0
-        started = time.monotonic()
+        started = renewed = time.monotonic()  # the lease was claimed (or renewed) just now
+        # Runs started together should not all reach their time limit together.
+        limit = _MAX_RUN_SECONDS * random.uniform(0.8, 1.0)  # noqa: S311 - spread, not crypto
         first = True
         while True:
-            async with self.pool.acquire() as conn:
-                if not first:
-                    # Re-read the endpoint each batch: a rotated secret or a disable applies at once.
-                    fresh = await endpoint_store.get_endpoint(conn, stream.tenant_id, endpoint.id)
-                    if fresh is None or not fresh.enabled:
-                        return RunOutcome(delivered=delivered)
-                    endpoint = fresh
-                first = False
-                events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
-                if not events:
-                    if stream.kind == "replay":
-                        await delivery_store.finish_replay_if_drained(conn, stream, token)
-                    return RunOutcome(delivered=delivered)
+            batch = await self._read_batch(stream, endpoint, token, first)
+            if batch is None:
+                return RunOutcome(delivered=delivered)
+            endpoint, events = batch
+            first = False
             for event in events:
                 if not self._wanted(endpoint, stream, event):
                     async with self.pool.acquire() as conn:
@@ -206,19 +271,23 @@ class DeliveryEngine:
                         ):
                             return RunOutcome(delivered=delivered)
                     _advance(stream, event)
+                    renewed = time.monotonic()
                     continue
                 outcome = await self._attempt(stream, endpoint, event, token)
                 if outcome is not None:
                     outcome.delivered = delivered
                     return outcome
                 delivered += 1
-                if (
-                    delivered >= self.settings.batch_size and self.saturated()
-                ) or time.monotonic() - started > _RUN_SECONDS:
+                renewed = time.monotonic()  # each recorded delivery renews the lease
+                if (delivered >= self.settings.batch_size and self.saturated()) or self._over_time(
+                    started, limit
+                ):
                     # Back of the queue: one busy stream never starves the others.
                     return RunOutcome(retry_in=0.001, delivered=delivered)
             if len(events) < self.settings.batch_size and stream.kind != "replay":
-                # Drained as of the read; a commit since then has left the job a flag to look again.
+                # Drained as of the read; a commit since then has woken it (or left the job a flag).
+                if await self._look_again(woken, started, limit, renewed):
+                    continue
                 return RunOutcome(delivered=delivered)
 
     @staticmethod

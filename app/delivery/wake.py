@@ -28,6 +28,7 @@ from arq.connections import ArqRedis
 from arq.constants import default_queue_name, in_progress_key_prefix
 
 from app.db import Pool, connect
+from app.delivery.endpoint_cache import ENDPOINTS_CHANNEL, EndpointCache
 from app.store import delivery as delivery_store
 from app.store.delivery_queries import NOTIFY_CHANNEL
 
@@ -56,6 +57,8 @@ return 0
 """
 
 Starter = Callable[[list[str]], Awaitable[None]]
+# Wakes a stream whose run is in progress in this process; False if there is none.
+Nudge = Callable[[str, str, str], bool]
 
 
 def job_id(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
@@ -136,11 +139,21 @@ def arq_starter(worker: Any) -> Starter:
 class CommitListener:
     """LISTEN on 'dirsync_events' and kick the streams a commit concerns, at once."""
 
-    def __init__(self, pool: Pool, redis: ArqRedis, database_url: str, start: Starter | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        redis: ArqRedis,
+        database_url: str,
+        start: Starter | None = None,
+        nudge: Nudge | None = None,
+        cache: EndpointCache | None = None,
+    ) -> None:
         self.pool = pool
         self.redis = redis
         self.database_url = database_url
         self.start_jobs = start
+        self.nudge = nudge
+        self.cache = cache or EndpointCache()
         self._conn: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._running: set[tuple[str, str | None, str | None]] = set()
@@ -149,8 +162,11 @@ class CommitListener:
 
     async def start(self) -> None:
         self._conn = await connect(self.database_url)
+        await self._conn.add_listener(ENDPOINTS_CHANNEL, self._on_endpoint_changed)
         await self._conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
         self._conn.add_termination_listener(self._on_terminated)
+        # Listening now: from here on every endpoint change reaches the cache.
+        self.cache.reset(live=True)
 
     async def stop(self) -> None:
         self._closed = True
@@ -164,6 +180,7 @@ class CommitListener:
                 await self._conn.close()
 
     def _on_terminated(self, _conn: object) -> None:
+        self.cache.reset(live=False)  # changes are not heard until the listener is back
         if not self._closed:
             log.warning("delivery_listener_lost")
             self._spawn(self._reconnect())
@@ -180,6 +197,10 @@ class CommitListener:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _on_endpoint_changed(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        tenant_id, _, endpoint_id = payload.partition(" ")
+        self.cache.changed(tenant_id, endpoint_id)
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         try:
@@ -201,9 +222,7 @@ class CommitListener:
                 self._dirty.discard(key)
                 async with self.pool.acquire() as conn:
                     if directory_id is not None:
-                        endpoints = await delivery_store.ensure_directory_streams(
-                            conn, tenant_id, directory_id
-                        )
+                        endpoints = await self.cache.directory_endpoints(conn, tenant_id, directory_id)
                         stream_id = directory_id
                     else:
                         endpoints = await delivery_store.ensure_tenant_streams(
@@ -219,6 +238,9 @@ class CommitListener:
             self._running.discard(key)
 
     async def _kick_all(self, tenant_id: str, endpoints: list[str], stream_id: str) -> None:
+        if self.nudge is not None:
+            # Streams running here are woken in process; the others through their jobs.
+            endpoints = [e for e in endpoints if not self.nudge(tenant_id, e, stream_id)]
         queued = await asyncio.gather(*(kick(self.redis, tenant_id, e, stream_id) for e in endpoints))
         waiting = [job_id(tenant_id, e, stream_id) for e, q in zip(endpoints, queued, strict=True) if q]
         if waiting and self.start_jobs is not None:

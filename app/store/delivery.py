@@ -81,6 +81,10 @@ async def ensure_directory_streams(conn: Connection, tenant_id: str, directory_i
             SELECT ep.tenant_id, ep.id, $2, 'directory', $2, coalesce((SELECT max(ev.sequence) FROM events ev
               WHERE ev.tenant_id = ep.tenant_id AND ev.directory_id = $2
                 AND ev.recorded_at < ep.created_at), 0) FROM wanted ep
+            -- Only missing streams: the starting point scans the directory's events, and this
+            -- runs on every commit.
+            WHERE NOT EXISTS (SELECT 1 FROM webhook_streams s
+                              WHERE s.tenant_id = ep.tenant_id AND s.endpoint_id = ep.id AND s.id = $2)
             ON CONFLICT DO NOTHING
         )
         SELECT id FROM wanted
@@ -105,6 +109,8 @@ async def ensure_tenant_streams(conn: Connection, tenant_id: str, event_type: st
                              WHERE ev.tenant_id = ep.tenant_id AND ev.directory_id IS NULL
                                AND ev.recorded_at < ep.created_at), '0'::xid8)
             FROM wanted ep
+            WHERE NOT EXISTS (SELECT 1 FROM webhook_streams s
+                              WHERE s.tenant_id = ep.tenant_id AND s.endpoint_id = ep.id AND s.id = 'tenant')
             ON CONFLICT DO NOTHING
         )
         SELECT id FROM wanted
@@ -128,6 +134,8 @@ async def ensure_all_streams(conn: Connection) -> None:
         JOIN directories d ON d.tenant_id = ep.tenant_id
         WHERE ep.enabled AND d.last_sequence > 0
           AND (ep.directory_ids IS NULL OR d.id = ANY (ep.directory_ids))
+          AND NOT EXISTS (SELECT 1 FROM webhook_streams s
+                          WHERE s.tenant_id = ep.tenant_id AND s.endpoint_id = ep.id AND s.id = d.id)
         ON CONFLICT DO NOTHING
         """
     )

@@ -64,8 +64,12 @@ async def delivery_startup(ctx: dict[str, Any]) -> None:
     worker = ctx.get("arq_worker")
     if worker is not None:
         engine.saturated = lambda: bool(worker.job_counter >= worker.max_jobs)
+        # Lingering jobs keep a quarter of the slots free for streams that are not running yet.
+        engine.room_to_linger = lambda: bool(worker.job_counter < worker.max_jobs * 3 // 4)
     start = arq_starter(worker) if worker is not None else None
-    listener = CommitListener(ctx["pool"], ctx["redis"], settings.database.url, start)
+    listener = CommitListener(
+        ctx["pool"], ctx["redis"], settings.database.url, start, engine.nudge, engine.endpoints
+    )
     await listener.start()
     ctx["delivery_listener"] = listener
 

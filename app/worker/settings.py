@@ -88,11 +88,27 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
+class DirsyncWorker(Worker):
+    """arq's Worker, minus a Redis round trip per running job per queue poll.
+
+    A job stays in the queue while it runs, so every poll lists every running job, and arq checks
+    each one against Redis (WATCH, EXISTS, ZSCORE, UNWATCH) before skipping it. A delivery stream's
+    job lingers for the next commit, so hundreds run at once: the jobs this process is running
+    are skipped here without asking Redis.
+    """
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        running = self.tasks
+        fresh = [j for j in job_ids if (task := running.get(j.decode())) is None or task.done()]
+        if fresh:
+            await super().start_jobs(fresh)
+
+
 def make_worker(settings: Settings, **overrides: Any) -> Worker:
     options = worker_settings(settings)
     if overrides.get("burst"):
         options["cron_jobs"] = None  # a burst drains the queue; crons would keep refilling it
     options.update(overrides)
-    worker = Worker(**options)
+    worker = DirsyncWorker(**options)
     worker.ctx["arq_worker"] = worker  # the delivery listener starts the jobs it queues
     return worker

@@ -107,3 +107,66 @@ async def test_a_kick_pulls_a_deferred_job_forward_but_not_a_running_one(arq_red
     # A running job's score is left alone: arq computes its retry time from it.
     assert await arq_redis.zscore(default_queue_name, the_id) == 1000
     assert await arq_redis.get(again_key(*ids)) == b"1"
+
+
+async def test_a_drained_stream_lingers_and_takes_the_next_commit_in_the_same_job(
+    pool, tenant, workers, receivers, endpoints
+) -> None:
+    receiver = await receivers()
+    await endpoints(tenant, receiver)
+    worker = await workers.start(**NO_POLLING, linger_seconds=2.0, lease_seconds=30.0)
+    directory_id = await make_directory(pool, tenant.id)
+    await append_events(pool, tenant.id, directory_id, 1)
+    await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+    assert worker.jobs_complete == 0  # drained, but still waiting for the next commit
+    await append_events(pool, tenant.id, directory_id, 1)
+    await wait_for(lambda: len(receiver.delivered()) >= 2, timeout=5, what="event 2")
+    # The commit woke the lingering run in process: no second job ran or even finished.
+    assert worker.jobs_complete == 0
+    assert receiver.delivered_sequences() == [1, 2]
+    # With nothing more to send the job ends after its linger, and the lease is released.
+    await wait_for(lambda: worker.jobs_complete == 1, timeout=5, what="the job to end")
+    async with pool.acquire() as conn:
+        lease = await conn.fetchval(
+            "SELECT lease_token FROM webhook_streams WHERE tenant_id = $1 AND id = $2",
+            tenant.id,
+            directory_id,
+        )
+    assert lease is None
+    await append_events(pool, tenant.id, directory_id, 1)  # and a later commit starts a new job
+    await wait_for(lambda: len(receiver.delivered()) >= 3, timeout=5, what="event 3")
+    assert receiver.delivered_sequences() == [1, 2, 3]
+
+
+async def test_an_endpoint_change_reaches_a_lingering_run_before_the_next_commit(
+    pool, tenant, workers, receivers, endpoints, http
+) -> None:
+    receiver = await receivers()
+    endpoint = await endpoints(tenant, receiver)
+    worker = await workers.start(**NO_POLLING, linger_seconds=5.0, lease_seconds=30.0)
+    directory_id = await make_directory(pool, tenant.id)
+    await append_events(pool, tenant.id, directory_id, 1)
+    await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+    assert worker.jobs_complete == 0  # the run is lingering with the endpoint it read
+    rotated = await http.post(
+        f"/v1/webhook_endpoints/{endpoint['id']}/secret/rotate",
+        params={"overlap_seconds": 0},
+        headers=tenant.headers,
+    )
+    receiver.secrets = [rotated.json()["secret"]]  # the old secret no longer verifies
+    await append_events(pool, tenant.id, directory_id, 1)
+    await wait_for(lambda: len(receiver.received) >= 2, timeout=5, what="event 2")
+    assert worker.jobs_complete == 0  # the same run sent it...
+    assert receiver.unverified == []  # ...signed with the new secret only
+    assert len(receiver.received[-1].headers["webhook-signature"].split(" ")) == 1
+
+
+async def test_a_job_for_a_deleted_endpoint_ends_at_once(tenant, workers, arq_redis) -> None:
+    # Queued before its endpoint was deleted: the run finds neither stream nor endpoint.
+    the_id = job_id(tenant.id, "we_gone", "dir_gone")
+    await arq_redis.enqueue_job("delivery_send", tenant.id, "we_gone", "dir_gone", _job_id=the_id)
+    worker = await workers.start(**NO_POLLING)
+    await worker.start_jobs([the_id.encode()])
+    await wait_for(lambda: worker.jobs_complete + worker.jobs_retried >= 1, timeout=5, what="the job")
+    assert (worker.jobs_complete, worker.jobs_retried) == (1, 0)
+    assert not await arq_redis.exists(again_key(tenant.id, "we_gone", "dir_gone"))

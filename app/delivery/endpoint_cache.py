@@ -1,0 +1,68 @@
+"""Endpoints, and which endpoints a directory's commits wake, kept in the worker between commits.
+
+Valid only while the worker's commit listener is connected: every change to an endpoint row
+notifies 'dirsync_endpoints' when it commits (migration 0010), and the listener drops what it
+concerns before it handles any later commit's wake-up. While the listener is down (and just
+after it reconnects) everything is read from Postgres, as without a cache.
+
+A read that raced with a change is not kept: each change bumps a generation, and a row read
+under an older generation is returned but not stored.
+"""
+
+from __future__ import annotations
+
+from app.db import Connection
+from app.store import delivery as delivery_store
+from app.store import webhook_endpoint as endpoint_store
+from app.store.webhook_endpoint import EndpointRow
+
+ENDPOINTS_CHANNEL = "dirsync_endpoints"
+MAX_ENTRIES = 100_000
+
+
+class EndpointCache:
+    def __init__(self) -> None:
+        self.live = False
+        self._generation = 0
+        self._endpoints: dict[tuple[str, str], EndpointRow] = {}
+        self._wanting: dict[tuple[str, str], list[str]] = {}
+
+    def reset(self, *, live: bool) -> None:
+        """Forget everything; ``live`` says whether changes are being heard from now on."""
+        self._generation += 1
+        self._endpoints.clear()
+        self._wanting.clear()
+        self.live = live
+
+    def changed(self, tenant_id: str, endpoint_id: str) -> None:
+        self._generation += 1
+        self._endpoints.pop((tenant_id, endpoint_id), None)
+        # Which endpoints want which directory may have changed (filter, enabled, new, deleted).
+        self._wanting.clear()
+
+    async def endpoint(self, conn: Connection, tenant_id: str, endpoint_id: str) -> EndpointRow | None:
+        key = (tenant_id, endpoint_id)
+        cached = self._endpoints.get(key)
+        if cached is not None:
+            return cached
+        generation = self._generation
+        row = await endpoint_store.get_endpoint(conn, tenant_id, endpoint_id)
+        if row is not None and self.live and generation == self._generation:
+            if len(self._endpoints) >= MAX_ENTRIES:
+                self._endpoints.clear()
+            self._endpoints[key] = row
+        return row
+
+    async def directory_endpoints(self, conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
+        """The endpoints whose streams a commit to the directory wakes (creating missing streams)."""
+        key = (tenant_id, directory_id)
+        cached = self._wanting.get(key)
+        if cached is not None:
+            return cached
+        generation = self._generation
+        endpoint_ids = await delivery_store.ensure_directory_streams(conn, tenant_id, directory_id)
+        if self.live and generation == self._generation:
+            if len(self._wanting) >= MAX_ENTRIES:
+                self._wanting.clear()
+            self._wanting[key] = endpoint_ids
+        return endpoint_ids

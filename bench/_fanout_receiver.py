@@ -14,6 +14,7 @@ import sys
 import time
 
 RECEIPTS: list[tuple[str, str, float]] = []
+SEEN: set[tuple[str, str]] = set()  # distinct (webhook-id, port): progress without the receipts
 _NO_CONTENT = b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
 
 
@@ -47,15 +48,22 @@ class _Receiver(asyncio.Protocol):
 
     def _answer(self, request_line: str, headers: dict[str, str]) -> None:
         assert self.transport is not None
+        if request_line.startswith("GET /count"):
+            body = str(len(SEEN)).encode()
+            self.transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
+            return
         if request_line.startswith("GET"):
             body = json.dumps(RECEIPTS).encode()
             RECEIPTS.clear()
+            SEEN.clear()
             self.transport.write(
                 b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
                 % (len(body), body)
             )
             return
-        RECEIPTS.append((headers.get("webhook-id", ""), self.port, time.time()))
+        webhook_id = headers.get("webhook-id", "")
+        RECEIPTS.append((webhook_id, self.port, time.time()))
+        SEEN.add((webhook_id, self.port))
         self.transport.write(_NO_CONTENT)
 
 

@@ -15,6 +15,11 @@ def new_id(prefix: str) -> str:
     return new_ids(prefix, 1)[0]
 
 
+def id_floor(prefix: str, milliseconds: int) -> str:
+    """The lowest id of that millisecond: every id created earlier sorts below it."""
+    return f"{prefix}_{_timestamp_part(milliseconds)}" + "0" * 16
+
+
 def _timestamp_part(milliseconds: int) -> str:
     chars = []
     for _ in range(10):

@@ -7,12 +7,14 @@ statement filters by tenant_id.
 from __future__ import annotations
 
 import bisect
+import time
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from app.db import Connection
+from app.ids import id_floor
 
 # Latency histogram bucket upper bounds in milliseconds (the last bucket is +Inf).
 LATENCY_BUCKETS_MS: tuple[float, ...] = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -446,14 +448,22 @@ async def list_attempts(
 
 
 async def delete_old_attempts(conn: Connection, *, older_than_days: int, limit: int = 10_000) -> int:
-    """Retention. Unscoped by design: maintenance across all tenants."""
+    """Retention: up to ``limit`` attempts older than the cutoff. Unscoped by design (maintenance
+    across all tenants), but each endpoint's attempts are found through its own key range: attempt
+    ids are ULIDs, so every id created before the cutoff sorts below ``att_<cutoff time>``."""
+    cutoff_ms = int((time.time() - older_than_days * 86400) * 1000)
     status = await conn.execute(
         """
-        DELETE FROM delivery_attempts WHERE ctid IN (
-            SELECT ctid FROM delivery_attempts
-            WHERE created_at < now() - make_interval(days => $1) LIMIT $2)
+        DELETE FROM delivery_attempts WHERE ctid = ANY (ARRAY(
+            SELECT old.ctid FROM webhook_endpoints ep
+            CROSS JOIN LATERAL (
+                SELECT a.ctid FROM delivery_attempts a
+                WHERE a.tenant_id = ep.tenant_id AND a.endpoint_id = ep.id AND a.id < $1
+                LIMIT $2
+            ) AS old
+            LIMIT $2))
         """,
-        older_than_days,
+        id_floor("att", cutoff_ms),
         limit,
     )
     return int(status.rsplit(" ", 1)[1])

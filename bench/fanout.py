@@ -11,6 +11,9 @@ Phase 2 (latency): commit single events, round-robin over the directories, for B
   deliveries/s. This is how we read the issue's "200 events/s": events committed, not requests.
 - "steady_low": BENCH_RATE / 10 events/s (default 20), so 200 deliveries/s: the same target read
   as 200 webhook requests/s.
+Each phase starts with every stream idle (their jobs ended after the previous phase), so its
+first commits wake all 200 streams through the queue at once; the percentiles are given over
+the whole phase and over the commits after its first second (streams warm).
 
 Ceiling ("baseline"): the same HTTP client as the worker (app.delivery.http.WebhookSender)
 posting the same bodies to the same receivers, 64 in flight, no queue and no database, on the
@@ -170,12 +173,19 @@ async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[
             for e, _, t in got:
                 if e in committed_at:
                     dump.write(f"{committed_at[e] - began_wall:.3f} {t - committed_at[e]:.4f}\n")
+    # The phase starts with every stream idle (their jobs ended after phase 1): its first
+    # commits wake 200 streams through the queue at once. After the first second the streams
+    # are warm, which is what a steady rate means; both figures are reported.
+    warm = [t - committed_at[e] for e, _, t in got if e in committed_at and committed_at[e] - began_wall >= 1]
     return {
         "events_per_s": round(achieved),
         "deliveries_per_s": round(achieved * ENDPOINTS),
         "deliveries": len(latencies),
         "commit_to_receipt_p50_ms": pct(latencies, 0.5) if latencies else None,
         "commit_to_receipt_p99_ms": pct(latencies, 0.99) if latencies else None,
+        "commit_to_receipt_max_ms": pct(latencies, 1.0) if latencies else None,
+        "after_first_second_p50_ms": pct(warm, 0.5) if warm else None,
+        "after_first_second_p99_ms": pct(warm, 0.99) if warm else None,
     }
 
 

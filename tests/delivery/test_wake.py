@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -170,3 +171,30 @@ async def test_a_job_for_a_deleted_endpoint_ends_at_once(tenant, workers, arq_re
     await wait_for(lambda: worker.jobs_complete + worker.jobs_retried >= 1, timeout=5, what="the job")
     assert (worker.jobs_complete, worker.jobs_retried) == (1, 0)
     assert not await arq_redis.exists(again_key(tenant.id, "we_gone", "dir_gone"))
+
+
+async def test_a_graceful_shutdown_releases_the_leases_of_lingering_runs(
+    pool, tenant, workers, receivers, endpoints
+) -> None:
+    receiver = await receivers()
+    await endpoints(tenant, receiver)
+    worker = await workers.start(**NO_POLLING, linger_seconds=5.0, lease_seconds=30.0)
+    directory_id = await make_directory(pool, tenant.id)
+    await append_events(pool, tenant.id, directory_id, 1)
+    await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+
+    async def lease() -> str | None:
+        async with pool.acquire() as conn:
+            return await conn.fetchval(
+                "SELECT lease_token FROM webhook_streams WHERE tenant_id = $1 AND id = $2",
+                tenant.id,
+                directory_id,
+            )
+
+    assert await lease() is not None  # the run lingers, holding its stream
+    entry = next(e for e in workers.running if e[0] is worker)
+    workers.running.remove(entry)
+    worker.handle_sig(signal.SIGTERM)  # what `dirsync worker` does on SIGTERM
+    await worker.close()
+    # Released at once: another worker can take the stream now, not after the 30 s lease.
+    assert await lease() is None

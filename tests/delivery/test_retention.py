@@ -41,3 +41,17 @@ async def test_attempts_older_than_the_retention_are_deleted(pool, tenant, recei
 
     assert removed >= 1
     assert [r["id"] for r in left] == [recent, fresh]
+
+
+async def test_deleting_an_endpoint_deletes_its_attempts(pool, tenant, receivers, endpoints, http) -> None:
+    kept = await endpoints(tenant, await receivers())
+    deleted = await endpoints(tenant, await receivers())
+    for endpoint in (kept, deleted):
+        await insert_attempt(pool, tenant.id, endpoint["id"], new_id("att"))
+
+    response = await http.delete(f"/v1/webhook_endpoints/{deleted['id']}", headers=tenant.headers)
+
+    assert response.status_code == 204
+    async with pool.acquire() as conn:
+        left = await conn.fetch("SELECT endpoint_id FROM delivery_attempts WHERE tenant_id = $1", tenant.id)
+    assert [r["endpoint_id"] for r in left] == [kept["id"]]

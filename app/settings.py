@@ -98,7 +98,7 @@ class DeliverySettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     batch_size: Annotated[int, msgspec.Meta(ge=1)] = 50
     # A drained stream's job waits this long for the next commit before it ends (while the
     # worker has free slots): steady traffic then skips the queue round trip per event.
-    linger_seconds: Annotated[float, msgspec.Meta(ge=0, le=10)] = 0.5
+    linger_seconds: Annotated[float, msgspec.Meta(ge=0, le=10)] = 2.0
     # A stream is leased to one job at a time; a killed worker's lease expires after this.
     lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     # The sweep re-enqueues every stream with pending events (covers a flushed Redis).

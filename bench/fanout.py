@@ -11,9 +11,11 @@ Phase 2 (latency): commit single events, round-robin over the directories, for B
   deliveries/s. This is how we read the issue's "200 events/s": events committed, not requests.
 - "steady_low": BENCH_RATE / 10 events/s (default 20), so 200 deliveries/s: the same target read
   as 200 webhook requests/s.
-Each phase starts with every stream idle (their jobs ended after the previous phase), so its
-first commits wake all 200 streams through the queue at once; the percentiles are given over
-the whole phase and over the commits after its first second (streams warm).
+The percentiles are given over the whole phase and over the commits after its first second.
+A phase starts warm when the previous one ended less than the worker's linger (2 s) before.
+
+Phase 3 (cold start): all streams idle (their jobs ended), then one commit to each of the 20
+directories at once, so 200 streams start through the queue together; p50 and max.
 
 Ceiling ("baseline"): the same HTTP client as the worker (app.delivery.http.WebhookSender)
 posting the same bodies to the same receivers, 64 in flight, no queue and no database, on the
@@ -189,6 +191,25 @@ async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[
     }
 
 
+async def cold_start(conn, tenant_id: str, directories: list[str], ports: list[int]) -> dict:
+    """Every stream idle (its job ended after lingering), then one commit to each directory at
+    once: 200 streams start through the queue together. Commit-to-receipt of those deliveries."""
+    linger = float(os.environ.get("DIRSYNC_DELIVERY_LINGER_SECONDS", "2.0"))
+    await asyncio.sleep(linger + 1.5)
+    print("cold start", file=sys.stderr)
+    committed_at: dict[str, float] = {}
+    for directory_id in directories:
+        batch = await commit_events(conn, tenant_id, directory_id, 1)
+        committed_at[batch[0][0]] = time.time()
+    got = await wait_for_receipts(ports, len(committed_at) * ENDPOINTS, timeout=60)
+    latencies = [t - committed_at[e] for e, _, t in got if e in committed_at]
+    return {
+        "deliveries": len(latencies),
+        "commit_to_receipt_p50_ms": pct(latencies, 0.5),
+        "commit_to_receipt_max_ms": pct(latencies, 1.0),
+    }
+
+
 async def main() -> None:
     # A Redis of our own (BENCH_REDIS_URL): a shared one may have other workers on the same queue.
     services = await start_local_services(
@@ -294,6 +315,7 @@ async def main() -> None:
         # Phase 2: latency at steady rates of single-event commits.
         steady = await steady_rate(conn, tenant_id, directories, ports, RATE)
         steady_low = await steady_rate(conn, tenant_id, directories, ports, max(1, RATE // ENDPOINTS))
+        cold = await cold_start(conn, tenant_id, directories, ports)
 
         # Ceiling, second measurement: same client, the same bodies as phase 1, same receivers,
         # no queue, no database, on the box as the worker's phases left it. The ratio is taken
@@ -327,6 +349,7 @@ async def main() -> None:
                 "throughput_commit_to_receipt_p99_ms": pct(lat1, 0.99),
                 "steady": steady,
                 "steady_low": steady_low,
+                "cold_start": cold,
                 "baseline": round(ceiling_rps),
                 "baseline_before": round(ceiling_before),
                 "baseline_after": round(ceiling_after),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Any
 
 import structlog
@@ -102,6 +104,24 @@ class DirsyncWorker(Worker):
         fresh = [j for j in job_ids if (task := running.get(j.decode())) is None or task.done()]
         if fresh:
             await super().start_jobs(fresh)
+
+    async def close(self) -> None:
+        """arq's close, except that a job task cancelled before it ever ran does not abort it.
+
+        arq gathers the job tasks without ``return_exceptions``: one task that a shutdown
+        cancelled before its first step (start_jobs was still starting a batch) raised
+        CancelledError here, and the shutdown hooks (the commit listener, the pool) never ran.
+        """
+        if not self._handle_signals:
+            self.handle_sig(signal.SIGUSR1)
+        if not self._pool:
+            return
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await self.pool.delete(self.health_check_key)
+        if self.on_shutdown:
+            await self.on_shutdown(self.ctx)
+        await self.pool.close(close_connection_pool=True)
+        self._pool = None
 
 
 def make_worker(settings: Settings, **overrides: Any) -> Worker:

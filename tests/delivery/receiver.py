@@ -119,10 +119,17 @@ class Receiver:
         await send({"type": "http.response.body", "body": reply})
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
-    """Poll ``condition`` until true; fail with ``what`` after ``timeout`` seconds."""
+async def wait_for(
+    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 15.0, what: str = "condition"
+) -> None:
+    """Poll ``condition`` (plain or async) until true; fail with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        answer = condition()
+        if not isinstance(answer, bool):
+            answer = await answer
+        if answer:
+            return
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.01)

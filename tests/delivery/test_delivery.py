@@ -106,6 +106,16 @@ async def test_give_up_moves_on_and_tells_the_tenant(
     failed_id = events[1][0]
     assert sum(r.event_id == failed_id for r in receiver.received) == 4  # first try + 3 retries
 
+    async def all_attempts_logged() -> bool:
+        # The receiver sees a request before the worker has written its attempt.
+        async with pool.acquire() as conn:
+            count = await conn.fetchval(
+                "SELECT count(*) FROM delivery_attempts WHERE tenant_id = $1", tenant.id
+            )
+        return bool(count == 7)
+
+    await wait_for(all_attempts_logged, what="7 attempts logged")
+
     attempts = await http.get(
         f"/v1/webhook_endpoints/{endpoint['id']}/attempts",
         params={"event_id": failed_id},

@@ -84,12 +84,21 @@ async def test_replay_a_range_in_order_with_original_ids(
     assert [r.event_id for r in replayed] == [e[0] for e in events[2:7]]
     assert all(r.body == originals[r.event_id] for r in replayed)
     assert receiver.unverified == []
-    attempts = await http.get(
-        f"/v1/webhook_endpoints/{endpoint['id']}/attempts",
-        params={"event_id": events[4][0]},
-        headers=tenant.headers,
-    )
-    assert [a["replay"] for a in attempts.json()["data"]] == [True, False]
+
+    async def attempts_of_event_5() -> list[bool]:
+        # The receiver sees a request before the worker has written its attempt.
+        attempts = await http.get(
+            f"/v1/webhook_endpoints/{endpoint['id']}/attempts",
+            params={"event_id": events[4][0]},
+            headers=tenant.headers,
+        )
+        return [a["replay"] for a in attempts.json()["data"]]
+
+    async def both_logged() -> bool:
+        return len(await attempts_of_event_5()) >= 2
+
+    await wait_for(both_logged, what="the replayed attempt logged")
+    assert await attempts_of_event_5() == [True, False]
 
     # One event, and by time across directories.
     other = await make_directory(pool, tenant.id)

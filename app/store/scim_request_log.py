@@ -93,8 +93,14 @@ async def directory_tenant(conn: Connection, directory_id: str) -> str | None:
 
 
 async def directory_exists(conn: Connection, tenant_id: str, directory_id: str) -> bool:
+    """Whether the tenant has this directory and it is not deleted (a deleted one is a 404)."""
     found = await conn.fetchval(
-        "SELECT 1 FROM directories WHERE tenant_id = $1 AND id = $2", tenant_id, directory_id
+        """
+        SELECT 1 FROM directories
+        WHERE tenant_id = $1 AND id = $2 AND state NOT IN ('deleting', 'deleted')
+        """,
+        tenant_id,
+        directory_id,
     )
     return found is not None
 

@@ -11,6 +11,8 @@ under an older generation is returned but not stored.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from app.db import Connection
 from app.store import delivery as delivery_store
 from app.store import webhook_endpoint as endpoint_store
@@ -18,6 +20,7 @@ from app.store.webhook_endpoint import EndpointRow
 
 ENDPOINTS_CHANNEL = "dirsync_endpoints"
 MAX_ENTRIES = 100_000
+T = TypeVar("T")
 
 
 class EndpointCache:
@@ -47,10 +50,8 @@ class EndpointCache:
             return cached
         generation = self._generation
         row = await endpoint_store.get_endpoint(conn, tenant_id, endpoint_id)
-        if row is not None and self.live and generation == self._generation:
-            if len(self._endpoints) >= MAX_ENTRIES:
-                self._endpoints.clear()
-            self._endpoints[key] = row
+        if row is not None:
+            self._keep(self._endpoints, key, row, generation)
         return row
 
     async def directory_endpoints(self, conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
@@ -61,8 +62,12 @@ class EndpointCache:
             return cached
         generation = self._generation
         endpoint_ids = await delivery_store.ensure_directory_streams(conn, tenant_id, directory_id)
-        if self.live and generation == self._generation:
-            if len(self._wanting) >= MAX_ENTRIES:
-                self._wanting.clear()
-            self._wanting[key] = endpoint_ids
+        self._keep(self._wanting, key, endpoint_ids, generation)
         return endpoint_ids
+
+    def _keep(self, table: dict[tuple[str, str], T], key: tuple[str, str], value: T, generation: int) -> None:
+        """Store a read, unless a change came in while it was being made (or nothing is heard)."""
+        if self.live and generation == self._generation:
+            if len(table) >= MAX_ENTRIES:
+                table.clear()
+            table[key] = value

@@ -12,14 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import structlog
-
 from app.db import Pool
 from app.ids import new_ids
 from app.store import delivery as delivery_store
 from app.store.delivery import Delivered
 
-log = structlog.get_logger()
 MAX_BATCH = 500
 
 

@@ -7,6 +7,7 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from arq.connections import ArqRedis
@@ -110,15 +111,28 @@ async def test_a_kick_pulls_a_deferred_job_forward_but_not_a_running_one(arq_red
     assert await arq_redis.get(again_key(*ids)) == b"1"
 
 
-async def test_a_drained_stream_lingers_and_takes_the_next_commit_in_the_same_job(
-    pool, tenant, workers, receivers, endpoints
-) -> None:
+async def a_lingering_run(
+    pool, tenant, workers, receivers, endpoints, *, linger: float
+) -> tuple[Any, dict[str, Any], Any, str]:
+    """One endpoint, one directory, event 1 delivered: the run now lingers for the next commit.
+
+    Returns (receiver, endpoint, worker, directory_id).
+    """
     receiver = await receivers()
-    await endpoints(tenant, receiver)
-    worker = await workers.start(**NO_POLLING, linger_seconds=2.0, lease_seconds=30.0)
+    endpoint = await endpoints(tenant, receiver)
+    worker = await workers.start(**NO_POLLING, linger_seconds=linger, lease_seconds=30.0)
     directory_id = await make_directory(pool, tenant.id)
     await append_events(pool, tenant.id, directory_id, 1)
     await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+    return receiver, endpoint, worker, directory_id
+
+
+async def test_a_drained_stream_lingers_and_takes_the_next_commit_in_the_same_job(
+    pool, tenant, workers, receivers, endpoints
+) -> None:
+    receiver, _, worker, directory_id = await a_lingering_run(
+        pool, tenant, workers, receivers, endpoints, linger=2.0
+    )
     assert worker.jobs_complete == 0  # drained, but still waiting for the next commit
     await append_events(pool, tenant.id, directory_id, 1)
     await wait_for(lambda: len(receiver.delivered()) >= 2, timeout=5, what="event 2")
@@ -142,12 +156,9 @@ async def test_a_drained_stream_lingers_and_takes_the_next_commit_in_the_same_jo
 async def test_an_endpoint_change_reaches_a_lingering_run_before_the_next_commit(
     pool, tenant, workers, receivers, endpoints, http
 ) -> None:
-    receiver = await receivers()
-    endpoint = await endpoints(tenant, receiver)
-    worker = await workers.start(**NO_POLLING, linger_seconds=5.0, lease_seconds=30.0)
-    directory_id = await make_directory(pool, tenant.id)
-    await append_events(pool, tenant.id, directory_id, 1)
-    await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+    receiver, endpoint, worker, directory_id = await a_lingering_run(
+        pool, tenant, workers, receivers, endpoints, linger=5.0
+    )
     assert worker.jobs_complete == 0  # the run is lingering with the endpoint it read
     rotated = await http.post(
         f"/v1/webhook_endpoints/{endpoint['id']}/secret/rotate",
@@ -176,12 +187,9 @@ async def test_a_job_for_a_deleted_endpoint_ends_at_once(tenant, workers, arq_re
 async def test_a_graceful_shutdown_releases_the_leases_of_lingering_runs(
     pool, tenant, workers, receivers, endpoints
 ) -> None:
-    receiver = await receivers()
-    await endpoints(tenant, receiver)
-    worker = await workers.start(**NO_POLLING, linger_seconds=5.0, lease_seconds=30.0)
-    directory_id = await make_directory(pool, tenant.id)
-    await append_events(pool, tenant.id, directory_id, 1)
-    await wait_for(lambda: len(receiver.delivered()) >= 1, timeout=5, what="event 1")
+    _, _, worker, directory_id = await a_lingering_run(
+        pool, tenant, workers, receivers, endpoints, linger=5.0
+    )
 
     async def lease() -> str | None:
         async with pool.acquire() as conn:

@@ -43,6 +43,10 @@ class EndpointCache:
         # Which endpoints want which directory may have changed (filter, enabled, new, deleted).
         self._wanting.clear()
 
+    def cached(self, tenant_id: str, endpoint_id: str) -> EndpointRow | None:
+        """The endpoint if it is cached (no Postgres round trip), else None."""
+        return self._endpoints.get((tenant_id, endpoint_id))
+
     async def endpoint(self, conn: Connection, tenant_id: str, endpoint_id: str) -> EndpointRow | None:
         key = (tenant_id, endpoint_id)
         cached = self._endpoints.get(key)

@@ -23,6 +23,7 @@ from app import crypto
 from app.db import Connection, Pool
 from app.delivery.endpoint_cache import EndpointCache
 from app.delivery.http import SendResult, WebhookSender
+from app.delivery.reader import EventReader
 from app.delivery.recorder import DeliveryRecorder
 from app.delivery.signing import sign_headers
 from app.events import (
@@ -136,6 +137,7 @@ class DeliveryEngine:
         self.sender = sender or WebhookSender(settings)
         self.keys = keys
         self.recorder = DeliveryRecorder(pool, settings.lease_seconds)
+        self.reader = EventReader(pool, settings.batch_size)
         self.endpoints = EndpointCache()  # live only once a commit listener shares it
         # Whether jobs may be waiting for a slot in this process (set by the worker): only then
         # does a busy stream go to the back of the queue after ``batch_size`` deliveries.
@@ -149,6 +151,7 @@ class DeliveryEngine:
         self._limiters: dict[str, _RateLimiter] = {}
 
     async def aclose(self) -> None:
+        await self.reader.aclose()
         await self.recorder.aclose()
         await self.sender.aclose()
 
@@ -235,14 +238,20 @@ class DeliveryEngine:
         self, stream: StreamRow, endpoint: EndpointRow, token: str, first: bool
     ) -> tuple[EndpointRow, list[EventRow]] | None:
         """The endpoint as it is now and the next events; None when the run should end."""
+        if not first:
+            # Each batch sees the endpoint as it is now: a rotated secret or a disable applies
+            # at once (the cache drops an endpoint as soon as it changes).
+            fresh = self.endpoints.cached(stream.tenant_id, endpoint.id)
+            if fresh is None:
+                async with self.pool.acquire() as conn:
+                    fresh = await self.endpoints.endpoint(conn, stream.tenant_id, endpoint.id)
+            if fresh is None or not fresh.enabled:
+                return None
+            endpoint = fresh
+        if stream.directory_id is not None and _plain_directory_stream(stream):
+            # The common case: read together with the other running streams' reads.
+            return endpoint, await self.reader.read(stream.tenant_id, stream.directory_id, stream.cursor)
         async with self.pool.acquire() as conn:
-            if not first:
-                # Each batch sees the endpoint as it is now: a rotated secret or a disable
-                # applies at once (the cache drops an endpoint as soon as it changes).
-                fresh = await self.endpoints.endpoint(conn, stream.tenant_id, endpoint.id)
-                if fresh is None or not fresh.enabled:
-                    return None
-                endpoint = fresh
             events = await delivery_store.next_events(conn, stream, self.settings.batch_size)
             if not events and stream.kind == "replay":
                 await delivery_store.finish_replay_if_drained(conn, stream, token)
@@ -468,6 +477,16 @@ class DeliveryEngine:
             await _append_signal(conn, stream.tenant_id, signal_disabled)
             log.warning("endpoint_disabled", tenant_id=stream.tenant_id, endpoint_id=endpoint.id)
         return not updated.enabled
+
+
+def _plain_directory_stream(stream: StreamRow) -> bool:
+    """A directory's live stream: every event after the cursor, no range, no filter."""
+    return (
+        stream.kind == "directory"
+        and stream.range_to is None
+        and stream.failed_since is None
+        and stream.event_id is None
+    )
 
 
 def _advance(stream: StreamRow, event: EventRow) -> None:

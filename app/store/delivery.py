@@ -146,7 +146,9 @@ async def ensure_all_streams(conn: Connection) -> None:
 async def pending_streams(conn: Connection) -> list[tuple[str, str, str, datetime | None]]:
     """(tenant_id, endpoint_id, stream_id, next_attempt_at) with work to do.
 
-    Unscoped by design: the sweep looks at every tenant.
+    Unscoped by design: the sweep looks at every tenant. A stream under an unexpired lease is
+    left out: a run holds it, and the stream is looked at again once that run releases it (or
+    its worker died and the lease ran out).
     """
     records = await conn.fetch(
         """
@@ -154,7 +156,7 @@ async def pending_streams(conn: Connection) -> list[tuple[str, str, str, datetim
         FROM webhook_streams s
         JOIN webhook_endpoints ep ON ep.tenant_id = s.tenant_id AND ep.id = s.endpoint_id
         LEFT JOIN directories d ON d.tenant_id = s.tenant_id AND d.id = s.directory_id
-        WHERE ep.enabled AND (
+        WHERE ep.enabled AND (s.lease_until IS NULL OR s.lease_until < now()) AND (
             (s.kind = 'directory' AND d.last_sequence > s.cursor)
             OR (s.kind = 'replay' AND NOT s.done)
             OR (s.kind = 'tenant' AND EXISTS (
@@ -262,6 +264,48 @@ async def next_events(conn: Connection, stream: StreamRow, limit: int) -> list[E
             limit,
         )
     return [msgspec.convert(dict(r), EventRow) for r in records]
+
+
+async def next_directory_events(
+    conn: Connection, reads: list[tuple[str, str, int]], limit: int
+) -> list[list[EventRow]]:
+    """``next_events`` for many plain directory streams in one statement.
+
+    ``reads`` are (tenant_id, directory_id, cursor); the answer has, for each, up to ``limit``
+    events after the cursor, in sequence order.
+    """
+    columns = list(zip(*reads, strict=True)) if reads else [(), (), ()]
+    records = await conn.fetch(
+        """
+        SELECT q.n, ev.id, ev.type, ev.directory_id, ev.sequence, ev.body, ev.recorded_at,
+               ev.tx_id::text::bigint AS tx_id, ev.position
+        FROM unnest($1::text[], $2::text[], $3::bigint[])
+             WITH ORDINALITY AS q(tenant_id, directory_id, cursor, n)
+        CROSS JOIN LATERAL (
+            SELECT * FROM events e
+            WHERE e.tenant_id = q.tenant_id AND e.directory_id = q.directory_id AND e.sequence > q.cursor
+            ORDER BY e.sequence LIMIT $4
+        ) ev
+        ORDER BY q.n, ev.sequence
+        """,
+        *columns,
+        limit,
+    )
+    out: list[list[EventRow]] = [[] for _ in reads]
+    for r in records:
+        out[r[0] - 1].append(
+            EventRow(
+                id=r[1],
+                type=r[2],
+                directory_id=r[3],
+                sequence=r[4],
+                body=r[5],
+                recorded_at=r[6],
+                tx_id=r[7],
+                position=r[8],
+            )
+        )
+    return out
 
 
 def _cursor_after(stream: StreamRow, event: EventRow) -> tuple[int, int | None]:

@@ -1,0 +1,83 @@
+"""Group read: the next events of many directory streams in one statement.
+
+Every commit to a directory wakes one stream per endpoint, and each of them reads the events
+after its cursor. Those cursors are mostly the same, so the reads of all running streams are
+gathered while the previous read is in flight, one statement answers them all, and streams
+asking for the same directory from the same cursor share one answer. With ten endpoints a
+commit costs one read instead of ten; with one endpoint and little traffic each read goes out
+at once, alone, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+
+from app.db import Pool
+from app.store import delivery as delivery_store
+from app.store.delivery import EventRow
+
+MAX_READS = 500
+_Key = tuple[str, str, int]  # tenant_id, directory_id, cursor
+
+
+class EventReader:
+    def __init__(self, pool: Pool, limit: int) -> None:
+        self.pool = pool
+        self.limit = limit
+        self._waiting: dict[_Key, list[asyncio.Future[list[EventRow]]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def read(self, tenant_id: str, directory_id: str, cursor: int) -> list[EventRow]:
+        """Up to ``limit`` events of the directory after ``cursor``, in sequence order.
+
+        The rows may be shared with other streams' reads: they must not be changed.
+        """
+        waiter: asyncio.Future[list[EventRow]] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault((tenant_id, directory_id, cursor), []).append(waiter)
+        if self._task is None:
+            self._task = asyncio.create_task(self._read_all())
+        return await waiter
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await self._task
+
+    async def _read_all(self) -> None:
+        try:
+            while self._waiting:
+                keys = list(self._waiting)[:MAX_READS]
+                groups = [self._waiting.pop(key) for key in keys]
+                try:
+                    async with self.pool.acquire() as conn:
+                        answers = await delivery_store.next_directory_events(conn, keys, self.limit)
+                except Exception as exc:
+                    # Each waiting stream fails as its own read would have (its job retries).
+                    _settle(groups, exc)
+                    continue
+                except BaseException:
+                    _settle(groups, None)
+                    raise
+                for group, events in zip(groups, answers, strict=True):
+                    for waiter in group:
+                        if not waiter.done():
+                            waiter.set_result(events)
+        except BaseException:
+            _settle(list(self._waiting.values()), None)
+            self._waiting.clear()
+            raise
+        finally:
+            self._task = None
+
+
+def _settle(groups: list[list[asyncio.Future[list[EventRow]]]], error: Exception | None) -> None:
+    """Fail the waiters with ``error``, or cancel them when there is none."""
+    for waiter in itertools.chain.from_iterable(groups):
+        if waiter.done():
+            continue
+        if error is None:
+            waiter.cancel()
+        else:
+            waiter.set_exception(error)

@@ -21,7 +21,9 @@ Ceiling ("baseline"): the same HTTP client as the worker (app.delivery.http.Webh
 posting the same bodies to the same receivers, 64 in flight, no queue and no database, on the
 same event loop. It is measured twice, before phase 1 on the quiet box and after the worker's
 phases (BENCH_CEILING_BODIES bodies x 10 endpoints each time), and the higher is the baseline.
-"ratio" = phase-1 deliveries/s / baseline.
+"ratio" = phase-1 deliveries/s / baseline. Next to it, CPU time per request: the worker
+process(es) during phase 1 and the ceiling's client. On a shared machine whose CPU is taken
+away at times (steal), rates swing by a third between runs while these barely move.
 
 Receivers (bench/_fanout_receiver.py) are a minimal asyncio HTTP/1.1 keep-alive server that only
 records receipt times; signature verification is the delivery tests' job (`standardwebhooks`).
@@ -70,6 +72,23 @@ BATCH = 50  # events per commit in phase 1
 CONCURRENCY = 64
 LOOP = "asyncio" if os.environ.get("DIRSYNC_EVENT_LOOP") == "asyncio" else "auto"
 CEILING_BODIES = int(os.environ.get("BENCH_CEILING_BODIES", "3000"))  # x 10 endpoints
+CEILING_CPU_US: list[float] = []  # the ceiling client's CPU per request, per measurement
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request_us(before: list[float | None], after: list[float | None], requests: int) -> float | None:
+    if None in before or None in after or not requests:
+        return None
+    used = sum(a - b for a, b in zip(after, before, strict=True))  # type: ignore[operator]
+    return round(used / requests * 1e6, 1)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -146,10 +165,11 @@ async def ceiling(urls: list[str], bodies: list[tuple[str, str]], secret: str) -
             result = await sender.post(url, body, headers)
             assert result.ok, result
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one() for _ in range(CONCURRENCY)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     await sender.aclose()
+    CEILING_CPU_US.append(cpu / len(work) * 1e6)
     return len(work) / elapsed
 
 
@@ -296,6 +316,7 @@ async def main() -> None:
         committed_at: dict[str, float] = {}
         all_bodies: list[tuple[str, str]] = []
         started = time.time()
+        worker_cpu_before = [cpu_seconds(w.pid) for w in workers]
         per_directory = EVENTS // DIRECTORIES
         for _ in range(per_directory // BATCH):
             for directory_id in directories:
@@ -307,6 +328,7 @@ async def main() -> None:
         commit_seconds = time.time() - started
         expected = len(committed_at) * ENDPOINTS
         got = await wait_for_receipts(ports, expected, timeout=1800)
+        worker_cpu_us = cpu_per_request_us(worker_cpu_before, [cpu_seconds(w.pid) for w in workers], expected)
         last = max(t for _, _, t in got)
         unique = {(e, p) for e, p, _ in got}
         throughput = len(unique) / (last - started)
@@ -356,6 +378,11 @@ async def main() -> None:
                 "baseline_what": "same sender, bodies and receivers, 64 in flight, no queue, no DB; "
                 "the higher of a run before and a run after the worker's phases",
                 "ratio": round(throughput / ceiling_rps, 3),
+                # CPU time per request, which a busy or shared machine disturbs far less than
+                # wall-clock rates: the worker process(es) in phase 1 (up to a poll of the last
+                # receipt), and the ceiling's client (the lower of its two runs).
+                "worker_cpu_us_per_delivery": worker_cpu_us,
+                "ceiling_cpu_us_per_request": round(min(CEILING_CPU_US), 1),
             }
         )
     )

@@ -328,13 +328,19 @@ class DeliveryEngine:
             return 0.2
         try:
             body = event.body.encode()
-            now = datetime.now(UTC)
-            secrets = webhook_secrets.signing_secrets(endpoint, self._secrets(endpoint), now)
-            headers = sign_headers(secrets, event.id, int(now.timestamp()), body)
+            timestamp = time.time()
+            secrets = self._secrets(endpoint)
+            if endpoint.previous_secret_expires_at is None:
+                signing = [secrets.secret]
+            else:  # a rotation: both secrets sign while the overlap lasts
+                signing = webhook_secrets.signing_secrets(
+                    endpoint, secrets, datetime.fromtimestamp(timestamp, UTC)
+                )
+            headers = sign_headers(signing, event.id, int(timestamp), body)
             result = await self.sender.post(endpoint.url, body, headers)
         finally:
             slots.give_back()
-        logged = {**headers, "webhook-signature": _redact(headers["webhook-signature"])}
+        logged = {**headers, "webhook-signature": _REDACTED[len(signing)]}
         return result, logged
 
     def _secrets(self, endpoint: EndpointRow) -> webhook_secrets.Secrets:
@@ -501,8 +507,15 @@ def _advance(stream: StreamRow, event: EventRow) -> None:
         stream.cursor = event.sequence
 
 
-def _redact(signature_header: str) -> str:
-    return " ".join("v1,[redacted]" for _ in signature_header.split(" "))
+class _Redacted(dict[int, str]):
+    """The logged ``webhook-signature`` header for a number of signatures: "v1,[redacted]" each."""
+
+    def __missing__(self, count: int) -> str:
+        value = self[count] = " ".join(["v1,[redacted]"] * count)
+        return value
+
+
+_REDACTED = _Redacted()
 
 
 def _summary(endpoint: EndpointRow) -> WebhookEndpointSummary:

@@ -572,48 +572,40 @@ async def record_deliveries(
     the row's lease token still holds the stream. Returns, per row, whether it was written. At most
     one row per stream: a second one would see the first one's update only after the statement.
     """
-    columns: list[list[Any]] = [[] for _ in range(17)]
+    values = []
     for row, attempt_id in zip(rows, attempt_ids, strict=True):
         stream, event = row.stream, row.event
         cursor, cursor_tx = _cursor_after(stream, event)
-        values = (
-            stream.tenant_id,
-            stream.endpoint_id,
-            stream.id,
-            row.token,
-            cursor,
-            None if cursor_tx is None else str(cursor_tx),
-            row.attempt,
-            row.latency_ms,
-            bisect.bisect_left(LATENCY_BUCKETS_MS, row.latency_ms) + 1,
-            attempt_id,
-            event.id,
-            event.type,
-            event.directory_id,
-            event.sequence,
-            row.status,
-            row.response_excerpt,
-            row.request_headers,
+        values.append(
+            (
+                stream.tenant_id,
+                stream.endpoint_id,
+                stream.id,
+                row.token,
+                cursor,
+                None if cursor_tx is None else str(cursor_tx),
+                row.attempt,
+                row.latency_ms,
+                bisect.bisect_left(LATENCY_BUCKETS_MS, row.latency_ms) + 1,
+                attempt_id,
+                event.id,
+                event.type,
+                event.directory_id,
+                event.sequence,
+                row.status,
+                row.response_excerpt,
+                row.request_headers,
+            )
         )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
     records = await conn.fetch(
         """
-        WITH input AS (
-            SELECT * FROM unnest(
-                $1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::int[],
-                $8::float8[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[],
-                $14::bigint[], $15::int[], $16::text[], $17::text[]
-            ) AS i(tenant_id, endpoint_id, stream_id, token, cursor, cursor_tx, attempt, latency_ms,
-                   bucket, attempt_id, event_id, event_type, directory_id, sequence, status,
-                   response_excerpt, request_headers)
-        ),
+        WITH input AS (SELECT * FROM unnest($1::delivered_attempt[]) AS i),
         moved AS (
             UPDATE webhook_streams s SET
                 cursor = i.cursor, cursor_tx = i.cursor_tx::xid8, attempts = 0,
                 next_attempt_at = NULL, last_error = NULL,
                 done = s.done OR (s.kind = 'replay' AND s.event_id IS NOT NULL),
-                lease_until = now() + make_interval(secs => $18),
+                lease_until = now() + make_interval(secs => $2),
                 delivered_total = s.delivered_total + 1,
                 latency_sum_ms = s.latency_sum_ms + i.latency_ms,
                 latency_buckets[i.bucket] = s.latency_buckets[i.bucket] + 1
@@ -632,7 +624,7 @@ async def record_deliveries(
         JOIN moved m ON m.tenant_id = i.tenant_id AND m.endpoint_id = i.endpoint_id AND m.id = i.stream_id
         RETURNING id
         """,
-        *columns,
+        values,
         lease_seconds,
     )
     written = {r["id"] for r in records}

@@ -84,7 +84,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "max_jobs": settings.worker.max_jobs,
         # How often the queue is polled. A stream woken by a commit does not wait for it (the
         # worker that hears the commit starts the job itself); retries and requeues do.
-        "poll_delay": 0.02,
+        "poll_delay": 0.05,
         "keep_result": 60,
         "job_timeout": 300,
     }

@@ -25,7 +25,9 @@ import asyncpg
 import msgspec
 import structlog
 from arq.connections import ArqRedis
-from arq.constants import default_queue_name, in_progress_key_prefix
+from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
 
 from app.db import Pool, connect
 from app.delivery.endpoint_cache import ENDPOINTS_CHANNEL, EndpointCache
@@ -38,16 +40,34 @@ SEND_JOB = "delivery_send"
 _CLOSING_WAIT = 2.0
 _CLOSING_TTL_MS = 2000
 
-# KEYS: again flag, closing marker, in-progress key, queue. ARGV: job id, now (ms).
+# Kicks for many streams in one round trip. KEYS: the queue, then per stream its job, result,
+# again flag, closing marker and in-progress keys. ARGV: now (ms), job expiry (ms), then per
+# stream its job id and serialized job. Per stream:
+# 3: no job existed: one is queued now (what arq's enqueue_job does).
 # 0: the job is ending without looking again: enqueue a new one once it is gone.
 # 1: the flag is set and the job is running: it drains once more before it ends.
 # 2: the flag is set and the job is waiting in the queue (pulled forward to now if deferred).
-_KICK_EXISTING = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('SET', KEYS[1], '1', 'EX', 3600)
-if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
-redis.call('ZADD', KEYS[4], 'XX', 'LT', ARGV[2], ARGV[1])
-return 2
+_KICK_MANY = """
+local out = {}
+for n = 1, (#KEYS - 1) / 5 do
+    local k, a = 2 + (n - 1) * 5, 3 + (n - 1) * 2
+    if redis.call('EXISTS', KEYS[k]) == 0 and redis.call('EXISTS', KEYS[k + 1]) == 0 then
+        redis.call('PSETEX', KEYS[k], ARGV[2], ARGV[a + 1])
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[a])
+        out[n] = 3
+    elseif redis.call('EXISTS', KEYS[k + 3]) == 1 then
+        out[n] = 0
+    else
+        redis.call('SET', KEYS[k + 2], '1', 'EX', 3600)
+        if redis.call('EXISTS', KEYS[k + 4]) == 1 then
+            out[n] = 1
+        else
+            redis.call('ZADD', KEYS[1], 'XX', 'LT', ARGV[1], ARGV[a])
+            out[n] = 2
+        end
+    end
+end
+return out
 """
 # KEYS: again flag, closing marker. ARGV: closing TTL (ms). 1: look again; 0: the run ends.
 _END_OF_RUN = """
@@ -81,29 +101,56 @@ async def kick(
     True when the job is waiting in the queue to start (a worker may start it at once); False when
     it is running and will look again before it ends, or could not be queued (the sweep will).
     """
-    the_id = job_id(tenant_id, endpoint_id, stream_id)
+    if defer_until is None:
+        return (await kick_all(redis, tenant_id, [endpoint_id], stream_id))[0]
+    job = await redis.enqueue_job(
+        SEND_JOB,
+        tenant_id,
+        endpoint_id,
+        stream_id,
+        _job_id=job_id(tenant_id, endpoint_id, stream_id),
+        _defer_until=defer_until,
+    )
+    return job is not None  # else a job exists; it gets to the stream no later than asked
+
+
+async def kick_all(redis: ArqRedis, tenant_id: str, endpoint_ids: list[str], stream_id: str) -> list[bool]:
+    """``kick`` (now) for the stream ``stream_id`` of each endpoint, in one Redis round trip.
+
+    A commit wakes one stream per endpoint; kicking them one by one cost each an arq enqueue
+    (WATCH, EXISTS, MULTI/EXEC) and a script. Streams whose job is in its last moments are
+    tried again, as ``kick`` does, until their job is gone.
+    """
+    answers: dict[str, bool] = {}
+    pending = list(endpoint_ids)
     deadline = time.monotonic() + _CLOSING_WAIT
-    while True:
-        job = await redis.enqueue_job(
-            SEND_JOB, tenant_id, endpoint_id, stream_id, _job_id=the_id, _defer_until=defer_until
-        )
-        if job is not None:
-            return True
-        if defer_until is not None:
-            return False  # a job exists; it will get to the stream no later than asked
-        keys = [
-            again_key(tenant_id, endpoint_id, stream_id),
-            closing_key(tenant_id, endpoint_id, stream_id),
-            in_progress_key_prefix + the_id,
-            default_queue_name,
-        ]
-        state = await redis.register_script(_KICK_EXISTING)(keys, [the_id, int(time.time() * 1000)])
-        if state != 0:
-            return bool(state == 2)
-        if time.monotonic() > deadline:
-            log.warning("delivery_kick_gave_up", tenant_id=tenant_id, endpoint_id=endpoint_id)
-            return False
-        await asyncio.sleep(0.002)  # the ending job is about to be removed from Redis
+    script = redis.register_script(_KICK_MANY)
+    while pending:
+        now = timestamp_ms()
+        keys: list[str] = [default_queue_name]
+        args: list[Any] = [now, redis.expires_extra_ms]
+        for endpoint_id in pending:
+            the_id = job_id(tenant_id, endpoint_id, stream_id)
+            keys += [
+                job_key_prefix + the_id,
+                result_key_prefix + the_id,
+                again_key(tenant_id, endpoint_id, stream_id),
+                closing_key(tenant_id, endpoint_id, stream_id),
+                in_progress_key_prefix + the_id,
+            ]
+            job = (tenant_id, endpoint_id, stream_id)
+            args += [the_id, serialize_job(SEND_JOB, job, {}, None, now, serializer=redis.job_serializer)]
+        states = await script(keys, args)
+        ending = [e for e, state in zip(pending, states, strict=True) if state == 0]
+        answers.update((e, state in (2, 3)) for e, state in zip(pending, states, strict=True) if state != 0)
+        pending = ending
+        if pending and time.monotonic() > deadline:
+            log.warning("delivery_kick_gave_up", tenant_id=tenant_id, endpoints=len(pending))
+            answers.update((e, False) for e in pending)
+            break
+        if pending:
+            await asyncio.sleep(0.002)  # their jobs are about to be removed from Redis
+    return [answers[e] for e in endpoint_ids]
 
 
 async def begin_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> None:
@@ -241,7 +288,7 @@ class CommitListener:
         if self.nudge is not None:
             # Streams running here are woken in process; the others through their jobs.
             endpoints = [e for e in endpoints if not self.nudge(tenant_id, e, stream_id)]
-        queued = await asyncio.gather(*(kick(self.redis, tenant_id, e, stream_id) for e in endpoints))
+        queued = await kick_all(self.redis, tenant_id, endpoints, stream_id) if endpoints else []
         waiting = [job_id(tenant_id, e, stream_id) for e, q in zip(endpoints, queued, strict=True) if q]
         if waiting and self.start_jobs is not None:
             await self.start_jobs(waiting)

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from arq.connections import ArqRedis
 from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix
+from arq.jobs import Job
 
-from app.delivery.wake import again_key, begin_run, end_of_run, job_id, kick
+from app.delivery.wake import again_key, begin_run, end_of_run, job_id, kick, kick_all
 from tests.delivery.factories import append_events, make_directory
 from tests.delivery.receiver import Received, wait_for
 
@@ -88,9 +89,11 @@ async def test_a_kick_as_a_run_ends_queues_a_new_job_once_the_old_one_is_gone(ar
     kicking = asyncio.create_task(kick(arq_redis, *ids))  # a commit lands in that moment
     await asyncio.sleep(0.05)
     assert not kicking.done()  # a flag now would never be read: it waits for the job to go
-    # What arq does when the job returns.
-    await arq_redis.delete(in_progress_key_prefix + the_id, job_key_prefix + the_id)
-    await arq_redis.zrem(default_queue_name, the_id)
+    # What arq does when the job returns, in one transaction as arq does.
+    async with arq_redis.pipeline(transaction=True) as finish:
+        finish.delete(in_progress_key_prefix + the_id, job_key_prefix + the_id)
+        finish.zrem(default_queue_name, the_id)
+        await finish.execute()
     assert await asyncio.wait_for(kicking, 2) is True
     assert await arq_redis.exists(job_key_prefix + the_id)
     assert await arq_redis.zscore(default_queue_name, the_id) is not None
@@ -109,6 +112,22 @@ async def test_a_kick_pulls_a_deferred_job_forward_but_not_a_running_one(arq_red
     # A running job's score is left alone: arq computes its retry time from it.
     assert await arq_redis.zscore(default_queue_name, the_id) == 1000
     assert await arq_redis.get(again_key(*ids)) == b"1"
+
+
+async def test_one_kick_for_many_streams_acts_on_each_as_its_own_kick(arq_redis: ArqRedis) -> None:
+    fresh, running, deferred = (("ten_a", endpoint, "dir_a") for endpoint in ("we_1", "we_2", "we_3"))
+    assert await kick(arq_redis, *deferred, defer_until=datetime.now(UTC) + timedelta(hours=1)) is True
+    assert await kick(arq_redis, *running) is True
+    await arq_redis.set(in_progress_key_prefix + job_id(*running), b"1")  # a worker runs it
+
+    answers = await kick_all(arq_redis, "ten_a", ["we_1", "we_2", "we_3"], "dir_a")
+
+    assert answers == [True, False, True]
+    info = await Job(job_id(*fresh), arq_redis).info()  # queued anew, as arq would have
+    assert info is not None
+    assert (info.function, info.args) == ("delivery_send", fresh)
+    assert await arq_redis.get(again_key(*running)) == b"1"  # it looks again before it ends
+    assert (await arq_redis.zscore(default_queue_name, job_id(*deferred)) or 0) <= time.time() * 1000
 
 
 async def a_lingering_run(

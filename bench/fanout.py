@@ -28,8 +28,9 @@ away at times (steal), rates swing by a third between runs while these barely mo
 Receivers (bench/_fanout_receiver.py) are a minimal asyncio HTTP/1.1 keep-alive server that only
 records receipt times; signature verification is the delivery tests' job (`standardwebhooks`).
 Knobs: BENCH_WORKERS (worker processes, default 1), BENCH_EVENTS, BENCH_RATE, BENCH_SECONDS,
-BENCH_CEILING_BODIES, BENCH_REDIS_URL (a Redis no other worker reads), BENCH_PROFILE (run the
-first worker under cProfile into that file), and any DIRSYNC_DELIVERY_* setting for the workers.
+BENCH_CEILING_BODIES, BENCH_REDIS_URL (a Redis database no other worker reads; the bench flushes
+it), BENCH_PROFILE (run the first worker under cProfile into that file), and any
+DIRSYNC_DELIVERY_* setting for the workers.
 
 The worker runs as its own process (`dirsync worker`), as do the receivers; Postgres and Redis
 are the local ones or embedded. Prints one JSON line last.
@@ -49,6 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import redis.asyncio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -235,6 +237,11 @@ async def main() -> None:
     services = await start_local_services(
         Path(tempfile.mkdtemp()), database_url=None, redis_url=os.environ.get("BENCH_REDIS_URL")
     )
+    if os.environ.get("BENCH_REDIS_URL"):
+        # Ours alone: jobs a previous run left (their streams are gone) would cost every poll.
+        flush = redis.asyncio.Redis.from_url(services.redis_url)
+        await flush.flushdb()
+        await flush.aclose()
     admin = await connect(services.database_url)
     await admin.execute('DROP DATABASE IF EXISTS "dirsync_bench_fanout" WITH (FORCE)')
     await admin.close()

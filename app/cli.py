@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from app.errors import DirsyncError
-from app.loop import new_event_loop
+from app.loop import new_event_loop, tune_gc
 from app.settings import Settings, SettingsError, load_settings
 
 COMMANDS = ("serve", "worker", "migrate", "dev", "tenants", "keys")
@@ -128,7 +128,9 @@ def _worker(settings: Settings) -> None:
     configure_logging(json=settings.json_logs, level=settings.log_level)
     # arq's Worker takes the current loop when it is built.
     asyncio.set_event_loop(new_event_loop(settings.event_loop))
-    make_worker(settings).run()
+    worker = make_worker(settings)
+    tune_gc()
+    worker.run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

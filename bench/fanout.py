@@ -177,11 +177,11 @@ async def ceiling(urls: list[str], bodies: list[tuple[str, str]], secret: str) -
 
 async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[int], rate: int) -> dict:
     """Commit one event at a time at ``rate`` events/s for SECONDS; commit-to-receipt percentiles."""
-    print(f"steady rate {rate} events/s", file=sys.stderr)
     committed_at: dict[str, float] = {}
     interval = 1 / rate
     began = next_at = time.perf_counter()
     began_wall = time.time()
+    print(f"steady rate {rate} events/s from {began_wall:.3f}", file=sys.stderr)
     for n in range(rate * SECONDS):
         batch = await commit_events(conn, tenant_id, directories[n % DIRECTORIES], 1)
         committed_at[batch[0][0]] = time.time()

@@ -159,7 +159,9 @@ async def send_test(
             "data": {"object": "webhook_endpoint", "id": endpoint.id, "url": endpoint.url},
         }
     )
-    secrets = webhook_secrets.signing_secrets(endpoint, webhook_secrets.open_secrets(endpoint, keys), now)
+    secrets = webhook_secrets.signing_secrets(
+        endpoint, webhook_secrets.open_secrets(endpoint, keys), now.timestamp()
+    )
     headers = sign_headers(secrets, event_id, int(now.timestamp()), body)
     sender = WebhookSender(settings)
     try:

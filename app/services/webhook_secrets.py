@@ -10,8 +10,6 @@ plaintext rows once a key is configured and re-seals rows under an older key.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 import structlog
 
@@ -67,10 +65,11 @@ def open_secrets(endpoint: EndpointRow, keys: crypto.Keys) -> Secrets:
     return msgspec.json.decode(plaintext, type=Secrets)
 
 
-def signing_secrets(endpoint: EndpointRow, secrets: Secrets, now: datetime) -> list[str]:
-    """The current secret, and the previous one while its rotation overlap lasts."""
+def signing_secrets(endpoint: EndpointRow, secrets: Secrets, now: float) -> list[str]:
+    """The current secret, and the previous one while its rotation overlap lasts (``now``: epoch
+    seconds, the clock the signature's timestamp is read from)."""
     expires = endpoint.previous_secret_expires_at
-    if secrets.previous_secret is not None and expires is not None and expires > now:
+    if secrets.previous_secret is not None and expires is not None and expires.timestamp() > now:
         return [secrets.secret, secrets.previous_secret]
     return [secrets.secret]
 

@@ -124,7 +124,7 @@ class DirsyncWorker(Worker):
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         running = self.tasks
-        fresh = [j.decode() for j in job_ids if (task := running.get(j.decode())) is None or task.done()]
+        fresh = [j for j in map(bytes.decode, job_ids) if (task := running.get(j)) is None or task.done()]
         taken: list[str] = []
         for job_id in fresh:  # a slot for each, as arq takes them
             await self.sem.acquire()

@@ -104,6 +104,14 @@ class ProviderUnavailable(Unavailable):
     title = "The identity provider could not be reached; retry later"
 
 
+class SigningSecretUnavailable(Unavailable):
+    """A webhook endpoint's sealed secret does not open with the configured keys (an operator
+    removed the key it was sealed with from ``DIRSYNC_CRYPTO_KEYS``)."""
+
+    slug = "signing-secret-unavailable"
+    title = "The endpoint's signing secret cannot be opened with this deployment's keys"
+
+
 class WebhookEndpointNotFound(NotFound):
     slug = "webhook-endpoint-not-found"
     title = "Webhook endpoint not found"

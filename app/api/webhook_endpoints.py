@@ -256,6 +256,7 @@ class WebhookEndpointController(Controller):
         conn: Conn,
         tenant_id: TenantId,
         app_settings: SettingsDep,
+        state: State,
         endpoint_id: FromPath[str],
         overlap_seconds: Annotated[
             int | None,
@@ -268,11 +269,11 @@ class WebhookEndpointController(Controller):
             app_settings.delivery.secret_rotation_overlap if overlap_seconds is None else overlap_seconds
         )
         row, secrets = await service.rotate_secret(
-            conn, tenant_id, endpoint_id, overlap, app_settings.encryption_keys()
+            conn, state.redis, tenant_id, endpoint_id, overlap, app_settings.encryption_keys()
         )
-        return WebhookEndpointSecret(
-            secret=secrets.secret, previous_secret_expires_at=row.previous_secret_expires_at
-        )
+        # No overlap when the old secret could not be opened (it no longer signs anything).
+        expires = row.previous_secret_expires_at if secrets.previous_secret is not None else None
+        return WebhookEndpointSecret(secret=secrets.secret, previous_secret_expires_at=expires)
 
     @post(
         "/{endpoint_id:str}/test",

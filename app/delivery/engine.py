@@ -25,7 +25,8 @@ from app.delivery.endpoint_cache import EndpointCache
 from app.delivery.http import SendResult, WebhookSender
 from app.delivery.reader import EventReader
 from app.delivery.recorder import DeliveryRecorder
-from app.delivery.signing import sign_headers
+from app.delivery.signing import redacted, sign_headers
+from app.errors import SigningSecretUnavailable
 from app.events import (
     FailedDelivery,
     WebhookEndpointDisabled,
@@ -49,6 +50,9 @@ _RUN_SECONDS = 10.0
 # that streams started together do not all go back to the queue together. Well below arq's
 # job_timeout (app/worker/settings.py).
 _MAX_RUN_SECONDS = 60.0
+# A stream whose endpoint cannot be signed for (its sealed secret does not open) looks again after
+# this long; nothing is attempted meanwhile.
+_HELD_RETRY_SECONDS = 60.0
 TENANT_SIGNAL_TYPES = ("webhook_endpoint.disabled", "webhook_endpoint.event_failed")
 
 
@@ -310,7 +314,15 @@ class DeliveryEngine:
     async def _send(
         self, endpoint: EndpointRow, event: EventRow
     ) -> tuple[SendResult, dict[str, str]] | float:
-        """Send once within the endpoint's limits; a float means "no capacity now, retry in".."""
+        """Send once within the endpoint's limits; a float means "not sent, retry in"."""
+        try:
+            secrets = self._secrets(endpoint)
+        except SigningSecretUnavailable as exc:
+            # Our fault, not the receiver's: no attempt is spent and the event is not given up.
+            # The stream waits for the operator to restore the key (or the tenant to rotate).
+            async with self.pool.acquire() as conn:
+                await endpoint_store.record_held(conn, endpoint.tenant_id, endpoint.id, exc.detail)
+            return _HELD_RETRY_SECONDS
         if endpoint.max_rate is not None:
             limiter = self._limiters.get(endpoint.id)
             if limiter is None or limiter.rate != endpoint.max_rate:
@@ -329,13 +341,12 @@ class DeliveryEngine:
         try:
             body = event.body.encode()
             timestamp = time.time()
-            signing = webhook_secrets.signing_secrets(endpoint, self._secrets(endpoint), timestamp)
+            signing = webhook_secrets.signing_secrets(endpoint, secrets, timestamp)
             headers = sign_headers(signing, event.id, int(timestamp), body)
             result = await self.sender.post(endpoint.url, body, headers)
         finally:
             slots.give_back()
-        logged = {**headers, "webhook-signature": " ".join(["v1,[redacted]"] * len(signing))}
-        return result, logged
+        return result, redacted(headers)
 
     def _secrets(self, endpoint: EndpointRow) -> webhook_secrets.Secrets:
         sealed = endpoint.secrets_sealed
@@ -364,7 +375,7 @@ class DeliveryEngine:
         else:
             delay = self.retry_delay(attempt, result)
             outcome, next_at = "retrying", datetime.now(UTC) + timedelta(seconds=delay)
-        if result.ok and endpoint.failing_since is None:
+        if result.ok and endpoint.failing_since is None and endpoint.last_error is None:
             # The happy path: written with other streams' deliveries in one statement.
             if not await self.recorder.record(
                 Delivered(
@@ -402,7 +413,7 @@ class DeliveryEngine:
             )
 
         if result.ok:
-            # The endpoint was failing: the attempt, the cursor and its recovery together.
+            # The endpoint was failing (or held): the attempt, the cursor and its recovery together.
             async with self.pool.acquire() as conn, conn.transaction():
                 if not await write(conn):
                     return RunOutcome()

@@ -36,3 +36,9 @@ def sign_headers(secrets_: Iterable[str], msg_id: str, timestamp: int, body: byt
         "webhook-timestamp": str(timestamp),
         "webhook-signature": " ".join([signature(s, msg_id, timestamp, body) for s in secrets_]),
     }
+
+
+def redacted(headers: dict[str, str]) -> dict[str, str]:
+    """The headers as the attempt log keeps them: each signature replaced by ``v1,[redacted]``."""
+    count = headers["webhook-signature"].count(" ") + 1
+    return {**headers, "webhook-signature": " ".join(["v1,[redacted]"] * count)}

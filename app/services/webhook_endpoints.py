@@ -12,7 +12,7 @@ from arq.connections import ArqRedis
 from app import crypto
 from app.db import Connection
 from app.delivery.http import UnsafeDestination, WebhookSender, check_url, resolve_vetted
-from app.delivery.signing import new_secret, sign_headers
+from app.delivery.signing import new_secret, redacted, sign_headers
 from app.delivery.wake import kick
 from app.errors import EventNotFound, UnsafeWebhookUrl, WebhookEndpointNotFound
 from app.ids import new_id
@@ -137,11 +137,21 @@ async def reveal_secret(
 
 
 async def rotate_secret(
-    conn: Connection, tenant_id: str, endpoint_id: str, overlap_seconds: float, keys: crypto.Keys
+    conn: Connection,
+    redis: ArqRedis,
+    tenant_id: str,
+    endpoint_id: str,
+    overlap_seconds: float,
+    keys: crypto.Keys,
 ) -> tuple[EndpointRow, webhook_secrets.Secrets]:
-    return await webhook_secrets.rotate(
+    row, secrets = await webhook_secrets.rotate(
         conn, tenant_id, endpoint_id, new_secret=new_secret(), overlap_seconds=overlap_seconds, keys=keys
     )
+    if secrets.previous_secret is None:
+        # The old secret did not open, so its streams were held: they resume now, not at their
+        # next look (the engine's held retry).
+        await kick_endpoint(conn, redis, tenant_id, endpoint_id)
+    return row, secrets
 
 
 async def send_test(
@@ -168,7 +178,6 @@ async def send_test(
         result = await sender.post(endpoint.url, body, headers)
     finally:
         await sender.aclose()
-    logged = {**headers, "webhook-signature": "v1,[redacted]"}
     return await delivery_store.insert_test_attempt(
         conn,
         tenant_id,
@@ -179,7 +188,7 @@ async def send_test(
         latency_ms=result.latency_ms,
         error=result.error,
         response_excerpt=result.response_excerpt,
-        request_headers=logged,
+        request_headers=redacted(headers),
     )
 
 

@@ -15,7 +15,7 @@ import structlog
 
 from app import crypto
 from app.db import Connection, Pool
-from app.errors import WebhookEndpointNotFound
+from app.errors import SigningSecretUnavailable, WebhookEndpointNotFound
 from app.store import webhook_endpoint as endpoint_store
 from app.store.webhook_endpoint import EndpointRow
 
@@ -53,15 +53,31 @@ def seal(tenant_id: str, endpoint_id: str, secrets: Secrets, keys: crypto.Keys) 
 
 
 def open_secrets(endpoint: EndpointRow, keys: crypto.Keys) -> Secrets:
+    """The endpoint's secrets; ``SigningSecretUnavailable`` if its blob does not open with ``keys``
+    (the key it was sealed with is no longer configured)."""
     if endpoint.secrets_sealed is None or endpoint.secrets_key_id is None:
         assert endpoint.secret is not None
         return Secrets(secret=endpoint.secret, previous_secret=endpoint.previous_secret)
-    plaintext = crypto.decrypt(
-        endpoint.secrets_sealed,
-        endpoint.secrets_key_id,
-        keys,
-        aad=_aad(endpoint.tenant_id, endpoint.id),
-    )
+    try:
+        plaintext = crypto.decrypt(
+            endpoint.secrets_sealed,
+            endpoint.secrets_key_id,
+            keys,
+            aad=_aad(endpoint.tenant_id, endpoint.id),
+        )
+    except crypto.CryptoError as exc:
+        # The key id is the operator's business; the tenant's answer does not carry it.
+        log.error(
+            "webhook_secret_unavailable",
+            tenant_id=endpoint.tenant_id,
+            endpoint_id=endpoint.id,
+            key_id=endpoint.secrets_key_id,
+            error=str(exc),
+        )
+        raise SigningSecretUnavailable(
+            "the endpoint's signing secret was sealed with a key this deployment no longer has; "
+            "the operator must restore it (rotating the secret works meanwhile, without an overlap)"
+        ) from exc
     return msgspec.json.decode(plaintext, type=Secrets)
 
 
@@ -102,9 +118,15 @@ async def rotate(
         endpoint = await endpoint_store.lock_endpoint(conn, tenant_id, endpoint_id)
         if endpoint is None:
             raise WebhookEndpointNotFound(f"no webhook endpoint {endpoint_id}")
-        secrets = Secrets(secret=new_secret, previous_secret=open_secrets(endpoint, keys).secret)
+        try:
+            previous: str | None = open_secrets(endpoint, keys).secret
+        except SigningSecretUnavailable:
+            # The old secret is lost to this deployment: the new one takes over at once, which is
+            # the tenant's way out while the operator cannot restore the key.
+            previous = None
+        secrets = Secrets(secret=new_secret, previous_secret=previous)
         stored = seal(tenant_id, endpoint_id, secrets, keys)
-        row = await _store(conn, tenant_id, endpoint_id, stored, overlap_seconds)
+        row = await _store(conn, tenant_id, endpoint_id, stored, overlap_seconds if previous else 0.0)
     assert row is not None
     return row, secrets
 
@@ -122,12 +144,8 @@ async def reencrypt_secrets(conn: Connection, tenant_id: str, *, keys: crypto.Ke
                 continue
             try:
                 opened = open_secrets(endpoint, keys)
-            except crypto.CryptoError as exc:
-                # Its key is not configured here: leave the row as it is, tell the operator.
-                log.warning(
-                    "webhook_secret_unreadable", tenant_id=tenant_id, endpoint_id=endpoint_id, error=str(exc)
-                )
-                continue
+            except SigningSecretUnavailable:
+                continue  # its key is not configured here: the row stays as it is (logged)
             stored = seal(tenant_id, endpoint_id, opened, keys)
             await _store(conn, tenant_id, endpoint_id, stored, None)
         count += 1

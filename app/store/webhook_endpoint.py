@@ -275,8 +275,22 @@ async def record_success(conn: Connection, tenant_id: str, endpoint_id: str) -> 
     await conn.execute(
         """
         UPDATE webhook_endpoints SET failing_since = NULL, last_error = NULL
-        WHERE tenant_id = $1 AND id = $2 AND failing_since IS NOT NULL
+        WHERE tenant_id = $1 AND id = $2 AND (failing_since IS NOT NULL OR last_error IS NOT NULL)
         """,
         tenant_id,
         endpoint_id,
+    )
+
+
+async def record_held(conn: Connection, tenant_id: str, endpoint_id: str, error: str) -> None:
+    """Why the endpoint's deliveries are held on our side (not the receiver's failure): shown as
+    ``last_error``, without ``failing_since``, so it never counts towards auto-disable."""
+    await conn.execute(
+        """
+        UPDATE webhook_endpoints SET last_error = $3
+        WHERE tenant_id = $1 AND id = $2 AND last_error IS DISTINCT FROM $3
+        """,
+        tenant_id,
+        endpoint_id,
+        error,
     )

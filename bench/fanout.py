@@ -33,7 +33,11 @@ it), BENCH_PROFILE (run the first worker under cProfile into that file), and any
 DIRSYNC_DELIVERY_* setting for the workers.
 
 The worker runs as its own process (`dirsync worker`), as do the receivers; Postgres and Redis
-are the local ones or embedded. Prints one JSON line last.
+are the local ones or embedded. CPU placement (bench/_pinning.py): the process under test (the
+worker, or the ceiling's client) runs on the first CPU, everything else (receivers, Postgres,
+Redis, this script's committing) on the others, as in a deployment where the worker does not share
+its core with the database; BENCH_PIN=0 leaves placement to the scheduler. Prints one JSON line
+last.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from app.ids import new_id
 from app.loop import run as run_loop
 from app.settings import DeliverySettings
 from app.store.migration import apply_migrations
+from bench._pinning import Pinning, parent_of
 from tests.delivery.factories import user_created
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
@@ -247,6 +252,14 @@ async def main() -> None:
     await admin.close()
     db_url = await ensure_database(services.database_url, "dirsync_bench_fanout")
     conn = await connect(db_url)
+    pin = Pinning()
+    postmaster = parent_of(await conn.fetchval("SELECT pg_backend_pid()"))
+    if postmaster is not None:
+        pin.server("postgres", postmaster, with_children=True)
+    probe = redis.asyncio.Redis.from_url(services.redis_url)
+    pin.server("redis", int((await probe.info("server"))["process_id"]), with_children=False)
+    await probe.aclose()
+    pin.as_rest()
     await apply_migrations(conn)
     tenant_id = new_id("ten")
     await conn.execute("INSERT INTO tenants (id, name) VALUES ($1, 'bench')", tenant_id)
@@ -281,6 +294,7 @@ async def main() -> None:
         [sys.executable, str(Path(__file__).with_name("_fanout_receiver.py")), *map(str, ports)],
         stderr=subprocess.DEVNULL,
     )
+    pin.as_rest(receiver.pid)
     profile = os.environ.get("BENCH_PROFILE")  # a file: the (first) worker runs under cProfile
     workers = [
         subprocess.Popen(
@@ -294,6 +308,7 @@ async def main() -> None:
             env=env,
             stderr=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            preexec_fn=pin.preexec,
         )
         for i in range(WORKERS)
     ]
@@ -316,7 +331,9 @@ async def main() -> None:
             shaped.append(
                 (event_id, user_created(directories[n % DIRECTORIES], n + 1, event_id, now).decode())
             )
+        pin.as_sender()
         ceiling_before = await ceiling(urls, shaped, secret)
+        pin.as_rest()
         await receipts(ports)
 
         # Phase 1: throughput.
@@ -351,7 +368,9 @@ async def main() -> None:
         # against the higher of the two.
         print("ceiling (after)", file=sys.stderr)
         sample = random.Random(1).sample(all_bodies, min(len(all_bodies), CEILING_BODIES))
+        pin.as_sender()
         ceiling_after = await ceiling(urls, sample, secret)
+        pin.as_rest()
         ceiling_rps = max(ceiling_before, ceiling_after)
         await receipts(ports)
     finally:
@@ -362,6 +381,7 @@ async def main() -> None:
         receiver.terminate()
         receiver.wait()
         await conn.close()
+        pin.undo()
         services.stop()
     print(
         json.dumps(
@@ -390,6 +410,7 @@ async def main() -> None:
                 # receipt), and the ceiling's client (the lower of its two runs).
                 "worker_cpu_us_per_delivery": worker_cpu_us,
                 "ceiling_cpu_us_per_request": round(min(CEILING_CPU_US), 1),
+                "pinning": pin.describe(),
             }
         )
     )

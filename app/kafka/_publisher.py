@@ -9,7 +9,9 @@ failed; a failed wave is resent whole (duplicates, never gaps or reordering afte
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import contextlib
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -24,6 +26,10 @@ from app.store.kafka_relay import RelayEvent
 log = structlog.get_logger()
 
 CLIENT_ID = "dirsync-relay"
+# How long closing a client, or finishing a start the relay was cancelled in, may hold up shutdown.
+SHUTDOWN_TIMEOUT = 10.0
+
+T = TypeVar("T")
 
 
 def connection_options(kafka: KafkaSettings) -> dict[str, Any]:
@@ -78,6 +84,23 @@ def message_headers(event: RelayEvent) -> list[tuple[str, bytes]]:
     return headers
 
 
+async def run_to_end(step: Awaitable[T]) -> T:
+    """Run an aiokafka client's start or stop to its end even if the caller is cancelled meanwhile.
+
+    Cancelled halfway, a start leaks its bootstrap connection (aiokafka keeps it in a local that
+    stop() never sees) and a stop skips closing the client's connections; either socket then warns
+    as unclosed whenever the garbage collector finds it. So a cancellation (the relay stopping)
+    waits up to ``SHUTDOWN_TIMEOUT`` for the step to finish before it goes on.
+    """
+    task = asyncio.ensure_future(step)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, SHUTDOWN_TIMEOUT)
+        raise
+
+
 class Publisher:
     """A started producer (and admin client) for one relay session."""
 
@@ -94,13 +117,13 @@ class Publisher:
         self._last_sequence: dict[str, int] = {}
 
     async def start(self) -> None:
-        await self.producer.start()
+        await run_to_end(self.producer.start())
 
     async def close(self) -> None:
         # A wave is always settled before close, so there is nothing to flush; bound it anyway so a
         # vanished broker cannot hold up worker shutdown.
         try:
-            await asyncio.wait_for(self.producer.stop(), timeout=10)
+            await run_to_end(asyncio.wait_for(self.producer.stop(), timeout=SHUTDOWN_TIMEOUT))
         except (TimeoutError, KafkaError) as exc:
             log.warning("kafka_producer_close_failed", error=repr(exc))
 
@@ -163,11 +186,11 @@ class Publisher:
 async def create_topic(kafka: KafkaSettings, topic: str) -> None:
     """Create the topic with the configured partitions and replication; an existing one is fine."""
     admin = AIOKafkaAdminClient(**connection_options(kafka), client_id=CLIENT_ID)
-    await admin.start()
     try:
+        await run_to_end(admin.start())
         response = await admin.create_topics([NewTopic(topic, kafka.partitions, kafka.replication_factor)])
     finally:
-        await admin.close()
+        await run_to_end(admin.close())
     for name, code, message in (t[:3] for t in response.topic_errors):
         error = for_code(code)
         if code == 0 or error is TopicAlreadyExistsError:

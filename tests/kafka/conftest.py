@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import gc
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -11,6 +13,22 @@ from app.kafka import KafkaRelay
 from app.settings import Settings
 from tests.conftest import eventually
 from tests.kafka_broker import TansuBroker
+
+
+@pytest.fixture(autouse=True)
+def no_unclosed_resources() -> Iterator[None]:
+    """Fail the Kafka test that leaves a client, a connection or a socket unclosed.
+
+    Caught in a reference cycle, such an object warns (ResourceWarning) only when the garbage
+    collector next runs, in some unrelated test of the same worker; collecting here blames the test
+    that leaked it.
+    """
+    yield
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not unclosed, f"left unclosed by this test: {unclosed}"
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +98,9 @@ async def consume(bootstrap: str, topics: list[str], until: Callable[[list[Messa
     consumer = AIOKafkaConsumer(
         *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
     )
-    await consumer.start()
     messages: list[Message] = []
     try:
+        await consumer.start()
 
         async def caught_up() -> bool:
             batch = await consumer.getmany(timeout_ms=200)

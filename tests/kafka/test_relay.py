@@ -119,6 +119,43 @@ async def test_new_commits_are_relayed_promptly_through_listen(
     assert_in_order_per_directory(of_tenant(messages, tenant.id), {directory_id: 5})
 
 
+async def read_frame(reader: asyncio.StreamReader) -> bytes:
+    size = await reader.readexactly(4)
+    return size + await reader.readexactly(int.from_bytes(size, "big"))
+
+
+async def test_stopped_while_connecting_leaves_no_connection_open(
+    settings: Settings, kafka_broker: TansuBroker, topic: str, relays
+) -> None:
+    """aiokafka loses its bootstrap connection if start() is cancelled while it waits for metadata.
+
+    The relay must let the start finish instead; the autouse leak guard fails this test otherwise.
+    """
+    metadata_requested, hung_up = asyncio.Event(), asyncio.Event()
+
+    async def handshake_only(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # The first exchange (ApiVersions) goes to the broker; the next request (metadata) gets no answer.
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", kafka_broker.port)
+        upstream_writer.write(await read_frame(reader))
+        writer.write(await read_frame(upstream_reader))
+        upstream_writer.close()
+        await read_frame(reader)
+        metadata_requested.set()
+        await reader.read()  # until the client hangs up
+        writer.close()
+        hung_up.set()
+
+    server = await asyncio.start_server(handshake_only, "127.0.0.1", 0)
+    try:
+        bootstrap = f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        relay = await relays(kafka_settings(settings, bootstrap, topic, request_timeout_ms=1000))
+        await asyncio.wait_for(metadata_requested.wait(), 10)
+        await relay.stop()
+        await asyncio.wait_for(hung_up.wait(), 5)
+    finally:
+        server.close()
+
+
 async def cursor_relayed(pool: asyncpg.Pool, name: str) -> int:
     return await pool.fetchval("SELECT relayed FROM kafka_relay_cursors WHERE name = $1", name) or 0
 

@@ -177,7 +177,7 @@ def arq_starter(worker: Any) -> Starter:
         if not worker.allow_pick_jobs or main is None or main.done() or main.cancelling():
             return  # shutting down: nothing new may start here; the jobs stay queued
         if worker.job_counter + len(job_ids) <= worker.max_jobs:
-            await worker.start_jobs([the_id.encode() for the_id in job_ids])
+            await worker.start_queued(job_ids)
         # Else every slot is busy: the queue poll starts them as slots free up.
 
     return start

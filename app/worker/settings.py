@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Coroutine
 from typing import Any
 
 import structlog
@@ -123,10 +124,24 @@ class DirsyncWorker(Worker):
     """
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
+        """arq's poll: the jobs this process is running are skipped without asking Redis."""
         running = self.tasks
         fresh = [j for j in map(bytes.decode, job_ids) if (task := running.get(j)) is None or task.done()]
+        await self._start(fresh)
+
+    async def start_queued(self, job_ids: list[str]) -> None:
+        """Jobs a commit has just queued (or pulled forward), started now rather than at the poll.
+
+        Such a job may share its id with a run in this process whose task is still finishing:
+        Redis already shows that run ended (that is why the kick could queue the job again), but
+        its task has not returned yet. The poll's shortcut would skip the job as running here,
+        and it would wait for the next poll; it starts as soon as that task has ended instead.
+        """
+        await self._start(job_ids)
+
+    async def _start(self, job_ids: list[str]) -> None:
         taken: list[str] = []
-        for job_id in fresh:  # a slot for each, as arq takes them
+        for job_id in job_ids:  # a slot for each, as arq takes them
             await self.sem.acquire()
             if self.job_counter >= self.max_jobs:
                 self.sem.release()
@@ -150,7 +165,11 @@ class DirsyncWorker(Worker):
             if score is None:  # running elsewhere, finished, or deferred by another worker
                 self._release_sem_dec_counter_on_complete()
                 continue
-            task = self.loop.create_task(self.run_job(job_id, int(float(score))))
+            run = self.run_job(job_id, int(float(score)))
+            previous = self.tasks.get(job_id)
+            if previous is not None and not previous.done():
+                run = _after(previous, run)
+            task = self.loop.create_task(run)
             task.add_done_callback(lambda _: self._release_sem_dec_counter_on_complete())
             self.tasks[job_id] = task
 
@@ -171,6 +190,19 @@ class DirsyncWorker(Worker):
             await self.on_shutdown(self.ctx)
         await self.pool.close(close_connection_pool=True)
         self._pool = None
+
+
+async def _after(previous: asyncio.Task[None], run: Coroutine[Any, Any, None]) -> None:
+    """``run`` (a job's next run) once ``previous`` (its finishing task here) has ended."""
+    try:
+        await asyncio.wait({previous})
+    except BaseException:
+        run.close()  # cancelled while waiting: the run never starts
+        raise
+    if not previous.cancelled() and (error := previous.exception()) is not None:
+        # The poll would have raised it (arq's t.result()); it is no longer in ``tasks``.
+        log.error("job_task_failed", error=repr(error))
+    await run
 
 
 def make_worker(settings: Settings, **overrides: Any) -> Worker:

@@ -58,3 +58,47 @@ async def test_a_batch_of_jobs_starts_only_those_due_and_running_nowhere_else(se
     # The jobs not started are untouched: still queued, not marked as running here.
     assert await queue.exists(in_progress_key_prefix + "later") == 0
     assert await queue.zscore(default_queue_name, "later") is not None
+
+
+async def test_a_job_queued_again_while_its_last_run_here_is_finishing_starts_after_it(
+    settings, redis
+) -> None:
+    # The commit path: Redis already shows the job's last run ended (so a kick queued the job
+    # again), but that run's task here has not returned yet. The job must not wait for a poll.
+    queue = ArqRedis(connection_pool=redis.connection_pool)
+    finishing = asyncio.Event()
+    ran_after_it: list[bool] = []
+
+    async def probe(_ctx: dict[str, Any]) -> None:
+        ran_after_it.append(finishing.is_set())
+
+    await queue.enqueue_job("probe", _job_id="stream-job")
+    worker = make_worker(
+        settings,
+        functions=[func(probe, name="probe")],
+        cron_jobs=None,
+        on_startup=None,
+        on_shutdown=None,
+        redis_pool=queue,
+        handle_signals=False,
+        poll_delay=3600,  # no poll: only start_queued can start it
+    )
+    last_run = asyncio.create_task(finishing.wait())
+    worker.tasks["stream-job"] = last_run  # type: ignore[assignment]
+
+    await worker.start_queued(["stream-job"])
+
+    started = worker.tasks["stream-job"]
+    assert started is not last_run
+    finishing.set()
+    await started
+    assert ran_after_it == [True]  # it ran, and only once the last run's task had ended
+    assert worker.job_counter == 0
+    # The poll's own path still skips a job whose task here is running.
+    await queue.enqueue_job("probe", _job_id="busy")
+    busy = asyncio.create_task(asyncio.Event().wait())
+    worker.tasks["busy"] = busy  # type: ignore[assignment]
+    await worker.start_jobs([b"busy"])
+    assert worker.job_counter == 0 and worker.tasks["busy"] is busy
+    busy.cancel()
+    await asyncio.gather(busy, return_exceptions=True)

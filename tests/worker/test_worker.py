@@ -4,11 +4,12 @@ import asyncio
 from typing import Any
 
 from arq.connections import ArqRedis
-from arq.constants import default_queue_name, in_progress_key_prefix
+from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix, result_key_prefix
 from arq.jobs import Job
 from arq.worker import func
 
 from app.worker import make_worker
+from tests.delivery.receiver import wait_for
 
 
 async def test_worker_runs_jobs_against_postgres(settings, redis) -> None:
@@ -60,6 +61,19 @@ async def test_a_batch_of_jobs_starts_only_those_due_and_running_nowhere_else(se
     assert await queue.zscore(default_queue_name, "later") is not None
 
 
+def probe_worker(settings, queue, probe):
+    return make_worker(
+        settings,
+        functions=[func(probe, name="probe")],
+        cron_jobs=None,
+        on_startup=None,
+        on_shutdown=None,
+        redis_pool=queue,
+        handle_signals=False,
+        poll_delay=3600,  # no poll: only start_queued can start a job
+    )
+
+
 async def test_a_job_queued_again_while_its_last_run_here_is_finishing_starts_after_it(
     settings, redis
 ) -> None:
@@ -73,26 +87,16 @@ async def test_a_job_queued_again_while_its_last_run_here_is_finishing_starts_af
         ran_after_it.append(finishing.is_set())
 
     await queue.enqueue_job("probe", _job_id="stream-job")
-    worker = make_worker(
-        settings,
-        functions=[func(probe, name="probe")],
-        cron_jobs=None,
-        on_startup=None,
-        on_shutdown=None,
-        redis_pool=queue,
-        handle_signals=False,
-        poll_delay=3600,  # no poll: only start_queued can start it
-    )
+    worker = probe_worker(settings, queue, probe)
     last_run = asyncio.create_task(finishing.wait())
     worker.tasks["stream-job"] = last_run  # type: ignore[assignment]
 
     await worker.start_queued(["stream-job"])
-
-    started = worker.tasks["stream-job"]
-    assert started is not last_run
+    assert worker.tasks["stream-job"] is last_run  # not yet: its last run's task is still here
     finishing.set()
-    await started
-    assert ran_after_it == [True]  # it ran, and only once the last run's task had ended
+    await wait_for(lambda: worker.tasks["stream-job"] is not last_run, what="the job to start")
+    await worker.tasks["stream-job"]
+    assert ran_after_it == [True]  # it ran, once the last run's task had ended
     assert worker.job_counter == 0
     # The poll's own path still skips a job whose task here is running.
     await queue.enqueue_job("probe", _job_id="busy")
@@ -102,3 +106,41 @@ async def test_a_job_queued_again_while_its_last_run_here_is_finishing_starts_af
     assert worker.job_counter == 0 and worker.tasks["busy"] is busy
     busy.cancel()
     await asyncio.gather(busy, return_exceptions=True)
+
+
+async def test_a_job_queued_while_its_run_outlives_a_redis_flush_is_left_to_the_sweep(
+    settings, redis
+) -> None:
+    # Redis was flushed while the run went on, so a kick queued the job again. When that run
+    # ends, arq's finish removes the job's keys: the new job must not start as "expired", which
+    # would leave a result key that blocks every later kick and sweep for an hour.
+    queue = ArqRedis(connection_pool=redis.connection_pool)
+    ending = asyncio.Event()
+    ran: list[str] = []
+
+    async def probe(_ctx: dict[str, Any]) -> None:
+        ran.append("probe")
+
+    async def run_outliving_the_flush() -> None:
+        await ending.wait()
+        async with queue.pipeline(transaction=True) as finish:  # what arq's finish does
+            finish.delete(job_key_prefix + "stream-job", in_progress_key_prefix + "stream-job")
+            finish.zrem(default_queue_name, "stream-job")
+            await finish.execute()
+
+    await queue.enqueue_job("probe", _job_id="stream-job")
+    worker = probe_worker(settings, queue, probe)
+    old_run = asyncio.create_task(run_outliving_the_flush())
+    worker.tasks["stream-job"] = old_run
+
+    await worker.start_queued(["stream-job"])
+    ending.set()
+    await old_run
+
+    def settled() -> bool:  # the start offered after the old run ended has been decided
+        pending = getattr(worker, "_starting", set())
+        return not pending and all(task.done() for task in worker.tasks.values())
+
+    await wait_for(settled, what="the deferred start")
+    assert ran == [] and worker.job_counter == 0 and worker.jobs_failed == 0
+    assert await queue.exists(result_key_prefix + "stream-job") == 0  # the sweep may queue it

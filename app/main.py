@@ -11,7 +11,7 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
 from litestar.plugins.prometheus import PrometheusConfig
@@ -32,7 +32,7 @@ from app.api.middleware import (
     request_context_middleware,
     strict_slash_middleware,
 )
-from app.api.problems import EXCEPTION_HANDLERS, PROBLEM_MEDIA_TYPE, Problem
+from app.api.problems import EXCEPTION_HANDLERS, problem_spec
 from app.api.scim import document_scim_errors, scim_aware, scim_router
 from app.api.scim_requests import ScimRequestController
 from app.api.tenant import TenantController
@@ -211,15 +211,7 @@ def document_problems(app: Litestar) -> None:
                 codes[409] = "Conflicts with the current state (e.g. the directory is being deleted)"
             if handler.http_methods & {"POST", "PUT", "PATCH"}:
                 codes[413] = "Body larger than DIRSYNC_HTTP_MAX_BODY_BYTES"
-            problems = {
-                code: ResponseSpec(
-                    data_container=Problem,
-                    media_type=PROBLEM_MEDIA_TYPE,
-                    description=text,
-                    generate_examples=False,
-                )
-                for code, text in codes.items()
-            }
+            problems = {code: problem_spec(text) for code, text in codes.items()}
             handler.responses = {**problems, **(handler.responses or {})}
 
 

@@ -7,25 +7,15 @@ from typing import Annotated, Any, Literal
 import structlog
 from arq.connections import ArqRedis
 from litestar import Controller, Request, get, post
-from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter
 
 from app.api.deps import Conn, TenantId
-from app.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from app.api.problems import problem_spec
 from app.db import Pool
 from app.services import google as google_service
 from app.services.google import PushOutcome, SyncStatus
 
 log = structlog.get_logger()
-
-
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=Problem,
-        media_type=PROBLEM_MEDIA_TYPE,
-        description=description,
-        generate_examples=False,
-    )
 
 
 ResourceState = Literal["sync", "add", "update", "delete", "undelete", "makeAdmin"]
@@ -79,8 +69,8 @@ class GoogleHookController(Controller):
         status_code=200,
         security=[],
         responses={
-            401: _problem("Unknown channel, or X-Goog-Channel-Token does not match"),
-            503: _problem("Google could not be asked for the user; Google redelivers"),
+            401: problem_spec("Unknown channel, or X-Goog-Channel-Token does not match"),
+            503: problem_spec("Google could not be asked for the user; Google redelivers"),
         },
     )
     async def receive(

@@ -10,6 +10,7 @@ import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import ResponseSpec
 
 from app import errors
 from app.api.middleware import ensure_request_id
@@ -57,6 +58,16 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
     instance: str | None = None
     request_id: str | None = None
     errors: list[FieldError] | None = None
+
+
+def problem_spec(description: str) -> ResponseSpec:
+    """An OpenAPI response documented as RFC 9457 problem details."""
+    return ResponseSpec(
+        data_container=Problem,
+        media_type=PROBLEM_MEDIA_TYPE,
+        description=description,
+        generate_examples=False,
+    )
 
 
 def problem_response(

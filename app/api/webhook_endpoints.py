@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from app.api.deps import Conn, SettingsDep, TenantId
+from app.api.problems import problem_spec
 from app.api.schemas import Page
 from app.errors import InvalidRequest
 from app.events import EventType
@@ -44,6 +45,11 @@ EventTypes = Annotated[
         description="Types to deliver; null means every directory event type (signals need listing)"
     ),
 ]
+
+
+SECRET_UNAVAILABLE = problem_spec(
+    "signing-secret-unavailable: the endpoint's sealed secret does not open with this deployment's keys"
+)
 
 
 class WebhookEndpoint(Output):
@@ -234,7 +240,12 @@ class WebhookEndpointController(Controller):
     async def remove(self, conn: Conn, tenant_id: TenantId, endpoint_id: FromPath[str]) -> None:
         await service.delete(conn, tenant_id, endpoint_id)
 
-    @get("/{endpoint_id:str}/secret", summary="Reveal the signing secret", operation_id="get_webhook_secret")
+    @get(
+        "/{endpoint_id:str}/secret",
+        summary="Reveal the signing secret",
+        operation_id="get_webhook_secret",
+        responses={503: SECRET_UNAVAILABLE},
+    )
     async def secret(
         self, conn: Conn, tenant_id: TenantId, app_settings: SettingsDep, endpoint_id: FromPath[str]
     ) -> WebhookEndpointSecret:
@@ -280,6 +291,7 @@ class WebhookEndpointController(Controller):
         summary="Send a signed ping now and return the attempt",
         operation_id="test_webhook_endpoint",
         status_code=200,
+        responses={503: SECRET_UNAVAILABLE},
     )
     async def test(
         self, conn: Conn, tenant_id: TenantId, app_settings: SettingsDep, endpoint_id: FromPath[str]

@@ -62,6 +62,7 @@ class RateLimits:
         self.redis = redis
         self._script = None if redis is None else redis.register_script(_RESERVE)
         self._buckets: dict[str, TokenBucket] = {}
+        self._local = False  # on the fallback since Redis last failed (logged once per outage)
 
     async def reserve(
         self, tenant_id: str, endpoint_id: str, rate: int, max_wait: float
@@ -76,9 +77,15 @@ class RateLimits:
                 reserved, wait_us = await self._script(
                     [rate_key(tenant_id, endpoint_id)], [round(1_000_000 / rate), round(max_wait * 1_000_000)]
                 )
-                return bool(reserved), int(wait_us) / 1_000_000
             except RedisError as exc:
-                log.warning("delivery_rate_limit_local", endpoint_id=endpoint_id, error=str(exc))
+                if not self._local:
+                    log.warning("delivery_rate_limits_local", error=str(exc))
+                self._local = True
+            else:
+                if self._local:
+                    log.info("delivery_rate_limits_shared")
+                self._local = False
+                return bool(reserved), int(wait_us) / 1_000_000
         bucket = self._buckets.get(endpoint_id)
         if bucket is None or bucket.rate != rate:
             bucket = self._buckets[endpoint_id] = TokenBucket(rate)

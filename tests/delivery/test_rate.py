@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import time
 
+from redis.asyncio import Redis
+
 from app.delivery.rate import RateLimits
+from app.embedded import free_port
 from tests.delivery.factories import append_events, make_directory
 from tests.delivery.receiver import wait_for
 
@@ -39,6 +42,16 @@ async def test_without_redis_each_process_keeps_a_token_bucket() -> None:
     assert waits[:10] == [0.0] * 10  # a second's worth at once
     assert 0.09 < waits[10] < 0.11 and 0.19 < waits[11] < 0.21  # then one every 100 ms
     assert (await limits.reserve("ten_a", "we_a", 10, max_wait=0.1))[0] is False
+
+
+async def test_an_unreachable_redis_falls_back_to_the_process_bucket() -> None:
+    unreachable = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    try:
+        limits = RateLimits(unreachable)
+        waits = [(await limits.reserve("ten_a", "we_a", 5, max_wait=1.0))[1] for _ in range(6)]
+    finally:
+        await unreachable.aclose()
+    assert waits[:5] == [0.0] * 5 and 0.19 < waits[5] < 0.21  # deliveries go on, paced per process
 
 
 async def test_an_endpoint_with_max_rate_is_paced_across_its_streams(

@@ -15,10 +15,10 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import msgspec
 import structlog
+from redis.asyncio import Redis
 
 from app import crypto
 from app.db import Connection, Pool
@@ -119,7 +119,7 @@ class DeliveryEngine:
         settings: DeliverySettings,
         sender: WebhookSender | None = None,
         keys: crypto.Keys = (),
-        redis: Any | None = None,
+        redis: Redis | None = None,
     ) -> None:
         self.pool = pool
         self.settings = settings

@@ -11,9 +11,9 @@ falls back to a token bucket of its own (deliveries go on; the limit is then per
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import structlog
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 log = structlog.get_logger()
@@ -58,8 +58,7 @@ class TokenBucket:
 
 
 class RateLimits:
-    def __init__(self, redis: Any | None) -> None:
-        self.redis = redis
+    def __init__(self, redis: Redis | None) -> None:
         self._script = None if redis is None else redis.register_script(_RESERVE)
         self._buckets: dict[str, TokenBucket] = {}
         self._local = False  # on the fallback since Redis last failed (logged once per outage)

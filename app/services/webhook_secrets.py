@@ -126,7 +126,8 @@ async def rotate(
             previous = None
         secrets = Secrets(secret=new_secret, previous_secret=previous)
         stored = seal(tenant_id, endpoint_id, secrets, keys)
-        row = await _store(conn, tenant_id, endpoint_id, stored, overlap_seconds if previous else 0.0)
+        overlap = overlap_seconds if previous is not None else 0.0
+        row = await _store(conn, tenant_id, endpoint_id, stored, overlap)
     assert row is not None
     return row, secrets
 

@@ -36,8 +36,9 @@ The worker runs as its own process (`dirsync worker`), as do the receivers; Post
 are the local ones or embedded. CPU placement (bench/_pinning.py): the process under test (the
 worker, or the ceiling's client) runs on the first CPU, everything else (receivers, Postgres,
 Redis, this script's committing) on the others, as in a deployment where the worker does not share
-its core with the database; BENCH_PIN=0 leaves placement to the scheduler. Prints one JSON line
-last.
+its core with the database. That holds for the ceiling and phase 1; phases 2 and 3 (latency) run
+with every process free to use every CPU. BENCH_PIN=0 leaves placement to the scheduler
+throughout. Prints one JSON line last.
 """
 
 from __future__ import annotations
@@ -312,6 +313,8 @@ async def main() -> None:
         )
         for i in range(WORKERS)
     ]
+    for worker in workers:
+        pin.sender_process(worker.pid)
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(500):
@@ -358,7 +361,9 @@ async def main() -> None:
         throughput = len(unique) / (last - started)
         lat1 = [t - committed_at[e] for e, _, t in got if e in committed_at]
 
-        # Phase 2: latency at steady rates of single-event commits.
+        # Phase 2: latency at steady rates of single-event commits, every process free to use every
+        # CPU (the placement is for comparing throughput; see bench/_pinning.py).
+        pin.spread()
         steady = await steady_rate(conn, tenant_id, directories, ports, RATE)
         steady_low = await steady_rate(conn, tenant_id, directories, ports, max(1, RATE // ENDPOINTS))
         cold = await cold_start(conn, tenant_id, directories, ports)
@@ -368,6 +373,7 @@ async def main() -> None:
         # against the higher of the two.
         print("ceiling (after)", file=sys.stderr)
         sample = random.Random(1).sample(all_bodies, min(len(all_bodies), CEILING_BODIES))
+        pin.place()
         pin.as_sender()
         ceiling_after = await ceiling(urls, sample, secret)
         pin.as_rest()

@@ -181,9 +181,13 @@ async def ceiling(urls: list[str], bodies: list[tuple[str, str]], secret: str) -
     return len(work) / elapsed
 
 
-async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[int], rate: int) -> dict:
-    """Commit one event at a time at ``rate`` events/s for SECONDS; commit-to-receipt percentiles."""
+async def steady_rate(
+    conn, tenant_id: str, directories: list[str], ports: list[int], rate: int, worker_pids: list[int]
+) -> dict:
+    """Commit one event at a time at ``rate`` events/s for SECONDS; commit-to-receipt percentiles,
+    and the worker's CPU per delivery over the phase (commits to the last receipt)."""
     committed_at: dict[str, float] = {}
+    cpu_before = [cpu_seconds(pid) for pid in worker_pids]
     interval = 1 / rate
     began = next_at = time.perf_counter()
     began_wall = time.time()
@@ -197,6 +201,7 @@ async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[
             await asyncio.sleep(delay)
     achieved = len(committed_at) / (time.perf_counter() - began)
     got = await wait_for_receipts(ports, len(committed_at) * ENDPOINTS, timeout=600)
+    worker_cpu_us = cpu_per_request_us(cpu_before, [cpu_seconds(pid) for pid in worker_pids], len(got))
     latencies = [t - committed_at[e] for e, _, t in got if e in committed_at]
     if os.environ.get("BENCH_DUMP"):  # a file: (seconds into the phase, latency) per delivery
         with open(f"{os.environ['BENCH_DUMP']}.{rate}", "w") as dump:
@@ -216,6 +221,7 @@ async def steady_rate(conn, tenant_id: str, directories: list[str], ports: list[
         "commit_to_receipt_max_ms": pct(latencies, 1.0) if latencies else None,
         "after_first_second_p50_ms": pct(warm, 0.5) if warm else None,
         "after_first_second_p99_ms": pct(warm, 0.99) if warm else None,
+        "worker_cpu_us_per_delivery": worker_cpu_us,
     }
 
 
@@ -364,8 +370,9 @@ async def main() -> None:
         # Phase 2: latency at steady rates of single-event commits, every process free to use every
         # CPU (the placement is for comparing throughput; see bench/_pinning.py).
         pin.spread()
-        steady = await steady_rate(conn, tenant_id, directories, ports, RATE)
-        steady_low = await steady_rate(conn, tenant_id, directories, ports, max(1, RATE // ENDPOINTS))
+        pids = [w.pid for w in workers]
+        steady = await steady_rate(conn, tenant_id, directories, ports, RATE, pids)
+        steady_low = await steady_rate(conn, tenant_id, directories, ports, max(1, RATE // ENDPOINTS), pids)
         cold = await cold_start(conn, tenant_id, directories, ports)
 
         # Ceiling, second measurement: same client, the same bodies as phase 1, same receivers,

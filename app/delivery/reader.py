@@ -45,25 +45,32 @@ class EventReader:
             with contextlib.suppress(Exception):
                 await self._task
 
+    def _next_reads(self) -> tuple[list[_Key], list[list[asyncio.Future[list[EventRow]]]]]:
+        keys = list(itertools.islice(self._waiting, MAX_READS))
+        return keys, [self._waiting.pop(key) for key in keys]
+
     async def _read_all(self) -> None:
         try:
             while self._waiting:
-                keys = list(self._waiting)[:MAX_READS]
-                groups = [self._waiting.pop(key) for key in keys]
+                keys, groups = self._next_reads()
                 try:
+                    # One connection for the whole burst, as the recorder does.
                     async with self.pool.acquire() as conn:
-                        answers = await delivery_store.next_directory_events(conn, keys, self.limit)
+                        while True:
+                            answers = await delivery_store.next_directory_events(conn, keys, self.limit)
+                            for group, events in zip(groups, answers, strict=True):
+                                for waiter in group:
+                                    if not waiter.done():
+                                        waiter.set_result(events)
+                            if not self._waiting:
+                                break
+                            keys, groups = self._next_reads()
                 except Exception as exc:
-                    # Each waiting stream fails as its own read would have (its job retries).
+                    # The reads in hand fail as their own reads would have (their jobs retry).
                     _settle(groups, exc)
-                    continue
                 except BaseException:
                     _settle(groups, None)
                     raise
-                for group, events in zip(groups, answers, strict=True):
-                    for waiter in group:
-                        if not waiter.done():
-                            waiter.set_result(events)
         except BaseException:
             _settle(list(self._waiting.values()), None)
             self._waiting.clear()

@@ -42,29 +42,34 @@ class DeliveryRecorder:
             with contextlib.suppress(Exception):
                 await self._writer
 
+    def _next_batch(self) -> tuple[list[Delivered], list[asyncio.Future[bool]]]:
+        rows, waiters = self._rows[:MAX_BATCH], self._waiters[:MAX_BATCH]
+        del self._rows[:MAX_BATCH], self._waiters[:MAX_BATCH]
+        return rows, waiters
+
     async def _write_all(self) -> None:
         try:
             while self._rows:
-                rows, waiters = self._rows[:MAX_BATCH], self._waiters[:MAX_BATCH]
-                del self._rows[:MAX_BATCH], self._waiters[:MAX_BATCH]
+                rows, waiters = self._next_batch()
                 try:
+                    # One connection for the whole burst: each batch that filled up meanwhile is
+                    # written on it without going back to the pool.
                     async with self.pool.acquire() as conn:
-                        written = await delivery_store.record_deliveries(
-                            conn, rows, new_ids("att", len(rows)), self.lease_seconds
-                        )
+                        while True:
+                            written = await delivery_store.record_deliveries(
+                                conn, rows, new_ids("att", len(rows)), self.lease_seconds
+                            )
+                            _settle(waiters, written)
+                            if not self._rows:
+                                break
+                            rows, waiters = self._next_batch()
                 except Exception as exc:
-                    # Each waiting stream fails as its own write would have (the job retries).
-                    for waiter in waiters:
-                        if not waiter.done():
-                            waiter.set_exception(exc)
-                    continue
+                    # The batch in hand fails as its own write would have (each job retries); the
+                    # next one gets a fresh connection.
+                    _settle(waiters, exc)
                 except BaseException:
-                    for waiter in waiters:
-                        waiter.cancel()
+                    _settle(waiters, None)
                     raise
-                for waiter, ok in zip(waiters, written, strict=True):
-                    if not waiter.done():
-                        waiter.set_result(ok)
         except BaseException:
             for waiter in self._waiters:
                 waiter.cancel()
@@ -73,3 +78,20 @@ class DeliveryRecorder:
             raise
         finally:
             self._writer = None
+
+
+def _settle(waiters: list[asyncio.Future[bool]], outcome: list[bool] | Exception | None) -> None:
+    """Answer the waiters still waiting: written or not (per row), failed with an error, or
+    cancelled (``None``)."""
+    if isinstance(outcome, list):
+        for waiter, written in zip(waiters, outcome, strict=True):
+            if not waiter.done():
+                waiter.set_result(written)
+        return
+    for waiter in waiters:
+        if waiter.done():
+            continue
+        if outcome is None:
+            waiter.cancel()
+        else:
+            waiter.set_exception(outcome)

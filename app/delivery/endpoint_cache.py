@@ -58,6 +58,10 @@ class EndpointCache:
             self._keep(self._endpoints, key, row, generation)
         return row
 
+    def cached_directory_endpoints(self, tenant_id: str, directory_id: str) -> list[str] | None:
+        """``directory_endpoints`` if it is cached (no Postgres round trip), else None."""
+        return self._wanting.get((tenant_id, directory_id))
+
     async def directory_endpoints(self, conn: Connection, tenant_id: str, directory_id: str) -> list[str]:
         """The endpoints whose streams a commit to the directory wakes (creating missing streams)."""
         key = (tenant_id, directory_id)

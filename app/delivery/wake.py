@@ -259,23 +259,31 @@ class CommitListener:
         if key in self._running:
             self._dirty.add(key)  # coalesce a burst of commits into one more pass
             return
+        if self._woken_here(key):
+            return
         self._running.add(key)
         self._spawn(self._wake(key))
+
+    def _woken_here(self, key: tuple[str, str | None, str | None]) -> bool:
+        """Under steady traffic every stream of the directory runs in this process and the
+        endpoints it wakes are cached: wake them in memory, with no task and no round trip."""
+        tenant_id, directory_id, _ = key
+        if directory_id is None or self.nudge is None:
+            return False
+        endpoints = self.cache.cached_directory_endpoints(tenant_id, directory_id)
+        if endpoints is None:
+            return False
+        # Every stream, not up to the first one running elsewhere; the task that then handles
+        # the commit nudges these once more, which is harmless.
+        woken = [self.nudge(tenant_id, endpoint_id, directory_id) for endpoint_id in endpoints]
+        return all(woken)
 
     async def _wake(self, key: tuple[str, str | None, str | None]) -> None:
         tenant_id, directory_id, event_type = key
         try:
             while True:
                 self._dirty.discard(key)
-                async with self.pool.acquire() as conn:
-                    if directory_id is not None:
-                        endpoints = await self.cache.directory_endpoints(conn, tenant_id, directory_id)
-                        stream_id = directory_id
-                    else:
-                        endpoints = await delivery_store.ensure_tenant_streams(
-                            conn, tenant_id, event_type or ""
-                        )
-                        stream_id = "tenant"
+                endpoints, stream_id = await self._endpoints(tenant_id, directory_id, event_type)
                 await self._kick_all(tenant_id, endpoints, stream_id)
                 if key not in self._dirty:
                     return
@@ -283,6 +291,19 @@ class CommitListener:
             log.exception("delivery_wake_failed", tenant_id=tenant_id, directory_id=directory_id)
         finally:
             self._running.discard(key)
+
+    async def _endpoints(
+        self, tenant_id: str, directory_id: str | None, event_type: str | None
+    ) -> tuple[list[str], str]:
+        """The endpoints a commit wakes and their stream id; from the cache when it has them."""
+        if directory_id is not None:
+            cached = self.cache.cached_directory_endpoints(tenant_id, directory_id)
+            if cached is not None:
+                return cached, directory_id
+        async with self.pool.acquire() as conn:
+            if directory_id is not None:
+                return await self.cache.directory_endpoints(conn, tenant_id, directory_id), directory_id
+            return await delivery_store.ensure_tenant_streams(conn, tenant_id, event_type or ""), "tenant"
 
     async def _kick_all(self, tenant_id: str, endpoints: list[str], stream_id: str) -> None:
         if self.nudge is not None:

@@ -15,7 +15,8 @@ from arq.constants import default_queue_name, in_progress_key_prefix, job_key_pr
 from arq.jobs import Job
 from arq.utils import timestamp_ms
 
-from app.delivery.wake import again_key, begin_run, end_of_run, job_id, kick, kick_all
+from app.delivery.endpoint_cache import EndpointCache
+from app.delivery.wake import CommitListener, again_key, begin_run, end_of_run, job_id, kick, kick_all
 from tests.delivery.factories import append_events, make_directory
 from tests.delivery.receiver import Received, wait_for
 
@@ -131,6 +132,44 @@ async def test_one_kick_for_many_streams_acts_on_each_as_its_own_kick(arq_redis:
     assert (info.function, info.args) == ("delivery_send", fresh)
     assert await arq_redis.get(again_key(*running)) == b"1"  # it looks again before it ends
     assert (await arq_redis.zscore(default_queue_name, job_id(*deferred)) or 0) <= timestamp_ms()
+
+
+async def test_a_commit_whose_streams_all_run_here_is_handled_in_memory(
+    pool, tenant, receivers, endpoints, arq_redis: ArqRedis
+) -> None:
+    receiver = await receivers()
+    first, second = (await endpoints(tenant, receiver)), (await endpoints(tenant, receiver))
+    directory_id = await make_directory(pool, tenant.id)
+    cache = EndpointCache()
+    cache.reset(live=True)  # as the listener does once it hears endpoint changes
+    async with pool.acquire() as conn:  # a first commit made the cache know the directory's endpoints
+        assert sorted(await cache.directory_endpoints(conn, tenant.id, directory_id)) == sorted(
+            [first["id"], second["id"]]
+        )
+    running_here = {first["id"], second["id"]}
+    nudged: list[str] = []
+
+    def nudge(tenant_id: str, endpoint_id: str, stream_id: str) -> bool:
+        assert (tenant_id, stream_id) == (tenant.id, directory_id)
+        nudged.append(endpoint_id)
+        return endpoint_id in running_here
+
+    listener = CommitListener(pool, arq_redis, "postgresql://unused", nudge=nudge, cache=cache)
+    commit = f'{{"tenant_id": "{tenant.id}", "directory_id": "{directory_id}"}}'
+    listener._on_notify(None, 0, "dirsync_events", commit)
+    # Both runs woken on the spot: no task, no Postgres, no Redis.
+    assert sorted(nudged) == sorted(running_here)
+    assert listener._tasks == set()
+    assert await arq_redis.exists(job_key_prefix + job_id(tenant.id, first["id"], directory_id)) == 0
+
+    # One run has ended: the commit goes the long way, and that stream's job is queued.
+    running_here.discard(second["id"])
+    nudged.clear()
+    listener._on_notify(None, 0, "dirsync_events", commit)
+    assert len(listener._tasks) == 1
+    await asyncio.gather(*listener._tasks)
+    assert await arq_redis.exists(job_key_prefix + job_id(tenant.id, second["id"], directory_id)) == 1
+    assert await arq_redis.exists(job_key_prefix + job_id(tenant.id, first["id"], directory_id)) == 0
 
 
 async def a_lingering_run(

@@ -15,6 +15,7 @@ import contextlib
 import itertools
 
 from app.db import Pool
+from app.delivery.waiters import fail
 from app.store import delivery as delivery_store
 from app.store.delivery import EventRow
 
@@ -67,24 +68,13 @@ class EventReader:
                             keys, groups = self._next_reads()
                 except Exception as exc:
                     # The reads in hand fail as their own reads would have (their jobs retry).
-                    _settle(groups, exc)
+                    fail(itertools.chain.from_iterable(groups), exc)
                 except BaseException:
-                    _settle(groups, None)
+                    fail(itertools.chain.from_iterable(groups), None)
                     raise
         except BaseException:
-            _settle(list(self._waiting.values()), None)
+            fail(itertools.chain.from_iterable(self._waiting.values()), None)
             self._waiting.clear()
             raise
         finally:
             self._task = None
-
-
-def _settle(groups: list[list[asyncio.Future[list[EventRow]]]], error: Exception | None) -> None:
-    """Fail the waiters with ``error``, or cancel them when there is none."""
-    for waiter in itertools.chain.from_iterable(groups):
-        if waiter.done():
-            continue
-        if error is None:
-            waiter.cancel()
-        else:
-            waiter.set_exception(error)

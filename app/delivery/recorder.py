@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 
 from app.db import Pool
+from app.delivery.waiters import fail
 from app.ids import new_ids
 from app.store import delivery as delivery_store
 from app.store.delivery import Delivered
@@ -59,39 +60,23 @@ class DeliveryRecorder:
                             written = await delivery_store.record_deliveries(
                                 conn, rows, new_ids("att", len(rows)), self.lease_seconds
                             )
-                            _settle(waiters, written)
+                            for waiter, ok in zip(waiters, written, strict=True):
+                                if not waiter.done():
+                                    waiter.set_result(ok)
                             if not self._rows:
                                 break
                             rows, waiters = self._next_batch()
                 except Exception as exc:
                     # The batch in hand fails as its own write would have (each job retries); the
                     # next one gets a fresh connection.
-                    _settle(waiters, exc)
+                    fail(waiters, exc)
                 except BaseException:
-                    _settle(waiters, None)
+                    fail(waiters, None)
                     raise
         except BaseException:
-            for waiter in self._waiters:
-                waiter.cancel()
+            fail(self._waiters, None)
             self._rows.clear()
             self._waiters.clear()
             raise
         finally:
             self._writer = None
-
-
-def _settle(waiters: list[asyncio.Future[bool]], outcome: list[bool] | Exception | None) -> None:
-    """Answer the waiters still waiting: written or not (per row), failed with an error, or
-    cancelled (``None``)."""
-    if isinstance(outcome, list):
-        for waiter, written in zip(waiters, outcome, strict=True):
-            if not waiter.done():
-                waiter.set_result(written)
-        return
-    for waiter in waiters:
-        if waiter.done():
-            continue
-        if outcome is None:
-            waiter.cancel()
-        else:
-            waiter.set_exception(outcome)

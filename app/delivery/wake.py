@@ -89,8 +89,15 @@ def again_key(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
     return f"dirsync:delivery:again:{tenant_id}:{endpoint_id}:{stream_id}"
 
 
+_CLOSING_PREFIX = "dirsync:delivery:closing:"
+# How a stream job's id maps to its closing marker: swap the first prefix for the second. The
+# worker's start script applies it as it marks the job running (``begin_run`` in one step with
+# the start, no round trip of its own).
+CLOSING_MARKER_OF_JOB = (f"{SEND_JOB}:", _CLOSING_PREFIX)
+
+
 def closing_key(tenant_id: str, endpoint_id: str, stream_id: str) -> str:
-    return f"dirsync:delivery:closing:{tenant_id}:{endpoint_id}:{stream_id}"
+    return f"{_CLOSING_PREFIX}{tenant_id}:{endpoint_id}:{stream_id}"
 
 
 async def kick(
@@ -154,7 +161,10 @@ async def kick_all(redis: ArqRedis, tenant_id: str, endpoint_ids: list[str], str
 
 
 async def begin_run(redis: ArqRedis, tenant_id: str, endpoint_id: str, stream_id: str) -> None:
-    """A run starts: kicks from now on are seen by it, none needs to wait for a predecessor."""
+    """A run starts: kicks from now on are seen by it, none needs to wait for a predecessor.
+
+    A job started by ``DirsyncWorker`` has had this done by the start script already.
+    """
     await redis.delete(closing_key(tenant_id, endpoint_id, stream_id))
 
 

@@ -10,7 +10,15 @@ import structlog
 from arq import Retry, cron, func
 
 from app.delivery.engine import DeliveryEngine
-from app.delivery.wake import CommitListener, arq_starter, ask_again, begin_run, end_of_run, sweep
+from app.delivery.wake import (
+    CLOSING_MARKER_OF_JOB,
+    CommitListener,
+    arq_starter,
+    ask_again,
+    begin_run,
+    end_of_run,
+    sweep,
+)
 from app.services.webhook_secrets import seal_plaintext_secrets
 from app.store import delivery as delivery_store
 
@@ -23,7 +31,8 @@ async def delivery_send(ctx: dict[str, Any], tenant_id: str, endpoint_id: str, s
         job_id=ctx.get("job_id"), job_try=ctx.get("job_try"), tenant_id=tenant_id, endpoint_id=endpoint_id
     )
     engine: DeliveryEngine = ctx["delivery"]
-    await begin_run(ctx["redis"], tenant_id, endpoint_id, stream_id)
+    if not ctx.get("delivery_begun_at_start"):
+        await begin_run(ctx["redis"], tenant_id, endpoint_id, stream_id)
     delivered = 0
     while True:
         outcome = await engine.run_stream(tenant_id, endpoint_id, stream_id)
@@ -66,6 +75,11 @@ async def delivery_startup(ctx: dict[str, Any]) -> None:
         engine.saturated = lambda: bool(worker.job_counter >= worker.max_jobs)
         # Lingering jobs keep a quarter of the slots free for streams that are not running yet.
         engine.room_to_linger = lambda: bool(worker.job_counter < worker.max_jobs * 3 // 4)
+        if hasattr(worker, "clear_on_start"):
+            # Its start script begins each stream's run as it marks the job running: one Redis
+            # round trip less per run (200 of them when 200 idle streams wake at once).
+            worker.clear_on_start = CLOSING_MARKER_OF_JOB
+            ctx["delivery_begun_at_start"] = True
     start = arq_starter(worker) if worker is not None else None
     listener = CommitListener(
         ctx["pool"], ctx["redis"], settings.database.url, start, engine.nudge, engine.endpoints

@@ -93,17 +93,24 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-# KEYS: the queue. ARGV: now (ms), in-progress TTL (ms), in-progress key prefix, job ids...
-# arq's per-job check (not running anywhere, still queued, due), and the mark that it runs here,
-# for every job at once. Returns [job id, score, ...] of the jobs this worker is to run.
+# KEYS: the queue. ARGV: now (ms), in-progress TTL (ms), in-progress key prefix, then a job id
+# prefix and a key prefix (both may be empty), then job ids... arq's per-job check (not running
+# anywhere, still queued, due), and the mark that it runs here, for every job at once. A started
+# job whose id has the job id prefix also has its key (that prefix swapped for the key prefix)
+# deleted: a delivery stream's closing marker. Returns [job id, score, ...] of the jobs this
+# worker is to run.
 _START_JOBS = """
 local started = {}
-for i = 4, #ARGV do
+local job_prefix, key_prefix = ARGV[4], ARGV[5]
+for i = 6, #ARGV do
     local in_progress = ARGV[3] .. ARGV[i]
     if redis.call('EXISTS', in_progress) == 0 then
         local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
         if score and tonumber(score) <= tonumber(ARGV[1]) then
             redis.call('PSETEX', in_progress, ARGV[2], '1')
+            if job_prefix ~= '' and string.sub(ARGV[i], 1, #job_prefix) == job_prefix then
+                redis.call('DEL', key_prefix .. string.sub(ARGV[i], #job_prefix + 1))
+            end
             started[#started + 1] = ARGV[i]
             started[#started + 1] = score
         end
@@ -126,6 +133,9 @@ class DirsyncWorker(Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._starting: set[asyncio.Task[None]] = set()  # starts waiting for a task here to end
+        # (job id prefix, key prefix): a started job with that id prefix has the matching key
+        # deleted as it is marked running (set by the delivery start-up: the closing markers).
+        self.clear_on_start = ("", "")
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         """arq's poll: the jobs this process is running are skipped without asking Redis."""
@@ -180,7 +190,13 @@ class DirsyncWorker(Worker):
         try:
             answer = await self.pool.register_script(_START_JOBS)(
                 [self.queue_name],
-                [timestamp_ms(), int(self.in_progress_timeout_s * 1000), in_progress_key_prefix, *taken],
+                [
+                    timestamp_ms(),
+                    int(self.in_progress_timeout_s * 1000),
+                    in_progress_key_prefix,
+                    *self.clear_on_start,
+                    *taken,
+                ],
             )
         except BaseException:
             for _ in taken:

@@ -144,3 +144,27 @@ async def test_a_job_queued_while_its_run_outlives_a_redis_flush_is_left_to_the_
     await wait_for(settled, what="the deferred start")
     assert ran == [] and worker.job_counter == 0 and worker.jobs_failed == 0
     assert await queue.exists(result_key_prefix + "stream-job") == 0  # the sweep may queue it
+
+
+async def test_starting_a_stream_job_clears_its_closing_marker_in_the_same_step(settings, redis) -> None:
+    # A delivery stream's run begins as its job is marked running: a kick from then on must not
+    # take the previous run's closing marker for its own and wait for this job to end.
+    queue = ArqRedis(connection_pool=redis.connection_pool)
+    started_with: list[int] = []
+
+    async def probe(_ctx: dict[str, Any]) -> None:
+        started_with.append(await queue.exists("closing:ten_a:we_a:dir_a"))
+
+    worker = probe_worker(settings, queue, probe)
+    worker.clear_on_start = ("stream:", "closing:")
+    for key in ("closing:ten_a:we_a:dir_a", "closing:other"):
+        await queue.set(key, b"1")
+    await queue.enqueue_job("probe", _job_id="stream:ten_a:we_a:dir_a")
+    await queue.enqueue_job("probe", _job_id="other")
+
+    await worker.start_queued(["stream:ten_a:we_a:dir_a", "other"])
+
+    assert await queue.exists("closing:ten_a:we_a:dir_a") == 0  # gone before the job ran
+    assert await queue.exists("closing:other") == 1  # a job without the prefix clears nothing
+    await asyncio.gather(*worker.tasks.values())
+    assert started_with == [0, 0]

@@ -59,6 +59,23 @@ async def get_directory(conn: Connection, tenant_id: str, directory_id: str) -> 
     return None if row is None else msgspec.convert(dict(row), GoogleDirectoryRow)
 
 
+async def lock_channel_upkeep(conn: Connection, tenant_id: str, directory_id: str) -> None:
+    """Wait for, then hold until the caller's transaction ends, the directory's channel upkeep.
+
+    The sync job makes channels before its users pass, and the tick queues a channels job of its
+    own: run together, both saw no live channel and each made a full set. An advisory lock, not a
+    row lock, so nothing else that writes the directory waits on it.
+    """
+    await conn.execute(
+        """
+        SELECT pg_advisory_xact_lock(hashtextextended('google_channels:' || tenant_id || ':' || id, 0))
+        FROM directories WHERE tenant_id = $1 AND id = $2
+        """,
+        tenant_id,
+        directory_id,
+    )
+
+
 async def list_directories(conn: Connection) -> list[GoogleDirectoryRow]:
     """Unscoped by design: the scheduler sweeps every tenant's Google directories."""
     rows = await conn.fetch(

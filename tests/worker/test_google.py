@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -212,6 +213,24 @@ async def test_channels_are_renewed_before_they_expire(
     async with pool.acquire() as conn:
         live = await google_store.list_live_channels(conn, tenant.id, directory_id)
     assert sorted(c.id for c in live) == sorted(renewed)
+
+
+async def test_two_channel_upkeeps_of_one_directory_at_once_make_one_set(
+    pool: asyncpg.Pool, tenant: TenantFixture, sim: GoogleSimulator, push_settings: Settings
+) -> None:
+    # The sync job's upkeep and the tick's channels job, running together.
+    directory_id = await google_directory(pool, tenant.id, sim)
+    async with google_service.open_runtime(push_settings) as runtime:
+        made = await asyncio.gather(
+            *(
+                google_service.ensure_channels(pool, runtime, push_settings, tenant.id, directory_id)
+                for _ in range(2)
+            )
+        )
+    assert sorted(len(channels) for channels in made) == [0, 5]
+    assert len(sim.live_channels()) == 5
+    async with pool.acquire() as conn:
+        assert len(await google_store.list_live_channels(conn, tenant.id, directory_id)) == 5
 
 
 async def test_tick_queues_syncs_renewals_and_stops(

@@ -35,8 +35,17 @@ async def ensure_channels(
     """One live users.watch channel per event; renew those expiring within RENEW_BEFORE.
 
     The new channel is created before the old one is stopped, so no change falls in between
-    (a change seen on both is harmless: the store's diff turns the second into nothing).
+    (a change seen on both is harmless: the store's diff turns the second into nothing). One
+    upkeep per directory runs at a time; a second one waits, then finds the channels fresh.
     """
+    async with pool.acquire() as lock, lock.transaction():
+        await google_store.lock_channel_upkeep(lock, tenant_id, directory_id)
+        return await _ensure_channels(pool, runtime, settings, tenant_id, directory_id)
+
+
+async def _ensure_channels(
+    pool: Pool, runtime: Runtime, settings: Settings, tenant_id: str, directory_id: str
+) -> list[str]:
     async with pool.acquire() as conn:
         directory = await google_store.get_directory(conn, tenant_id, directory_id)
         if directory is None or directory.state != "active":

@@ -92,6 +92,22 @@ class Receiver:
             if r.sequence is not None and (directory_id is None or r.payload["directory_id"] == directory_id)
         ]
 
+    def hold(self, sequence: int, directory_id: str | None = None) -> tuple[asyncio.Event, asyncio.Event]:
+        """Hold the first request for event ``sequence`` (of ``directory_id``, if given) until
+        ``release`` is set; ``in_flight`` is set once it is here. Returns (in_flight, release);
+        every other request is answered 204 at once."""
+        in_flight, release = asyncio.Event(), asyncio.Event()
+
+        async def behaviour(request: Received) -> Reply:
+            ours = directory_id is None or request.payload["directory_id"] == directory_id
+            if request.sequence == sequence and ours and not release.is_set():
+                in_flight.set()
+                await release.wait()
+            return 204, {}, b""
+
+        self.behaviour = behaviour
+        return in_flight, release
+
     async def _app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
         body = b""

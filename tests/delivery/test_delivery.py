@@ -192,20 +192,12 @@ async def test_a_flood_on_one_stream_yields_to_a_waiting_stream_when_slots_are_f
     pool, tenant, workers, receivers, endpoints
 ) -> None:
     receiver = await receivers()
-    flooding, release = asyncio.Event(), asyncio.Event()
-
-    async def hold_the_first(request: Received) -> tuple[int, dict[str, str], bytes]:
-        if request.sequence == 1 and request.payload["directory_id"] == flood and not release.is_set():
-            flooding.set()
-            await release.wait()
-        return 204, {}, b""
-
-    receiver.behaviour = hold_the_first
     await endpoints(tenant, receiver)
     # One job slot: the flood's job holds it, so the other stream can only run if the flood yields.
     await workers.start(max_jobs=1, batch_size=5)
     flood = await make_directory(pool, tenant.id, "Flood Inc")
     quiet = await make_directory(pool, tenant.id, "Quiet Ltd")
+    flooding, release = receiver.hold(1, flood)
     await append_events(pool, tenant.id, flood, 60)
     await asyncio.wait_for(flooding.wait(), 10)
     await append_events(pool, tenant.id, quiet, 1)  # queued behind the running flood

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.delivery.factories import append_events, make_directory
-from tests.delivery.receiver import Received, wait_for
+from tests.delivery.receiver import wait_for
 
 
 def first_receipts(receiver, directory_id: str) -> list[int]:
@@ -21,16 +21,7 @@ async def test_redis_flushed_mid_stream_loses_nothing(
     pool, tenant, workers, receivers, endpoints, redis
 ) -> None:
     receiver = await receivers()
-    flushed = asyncio.Event()
-    hold = asyncio.Event()
-
-    async def behaviour(request: Received):
-        if request.sequence == 5 and not flushed.is_set():
-            hold.set()
-            await flushed.wait()  # Redis is flushed while this request is in flight
-        return 200, {}, b""
-
-    receiver.behaviour = behaviour
+    hold, flushed = receiver.hold(5)  # Redis is flushed while this request is in flight
     await endpoints(tenant, receiver)
     await workers.start()
     directory_id = await make_directory(pool, tenant.id)
@@ -50,17 +41,7 @@ async def test_worker_killed_mid_delivery_loses_nothing(
     pool, tenant, workers, receivers, endpoints, redis
 ) -> None:
     receiver = await receivers()
-    in_flight = asyncio.Event()
-    killed = asyncio.Event()
-
-    async def behaviour(request: Received):
-        if request.sequence == 3 and not killed.is_set():
-            in_flight.set()
-            await killed.wait()
-            return 200, {}, b""  # the dead worker never reads this answer
-        return 200, {}, b""
-
-    receiver.behaviour = behaviour
+    in_flight, killed = receiver.hold(3)  # the dead worker never reads this answer
     await endpoints(tenant, receiver)
     worker = await workers.start()
     directory_id = await make_directory(pool, tenant.id)
@@ -87,16 +68,7 @@ async def test_postgres_connections_dropped_mid_delivery_lose_nothing(
     """What a Postgres restart looks like from the worker: every connection it has (its pool and
     its LISTEN connection) is cut while a request is in flight."""
     receiver = await receivers()
-    in_flight = asyncio.Event()
-    cut = asyncio.Event()
-
-    async def behaviour(request: Received):
-        if request.sequence == 4 and not cut.is_set():
-            in_flight.set()
-            await cut.wait()  # the delivery of event 4 will be recorded on a dead connection
-        return 200, {}, b""
-
-    receiver.behaviour = behaviour
+    in_flight, cut = receiver.hold(4)  # the delivery of event 4 will be recorded on a dead connection
     await endpoints(tenant, receiver)
     await workers.start()
     directory_id = await make_directory(pool, tenant.id)

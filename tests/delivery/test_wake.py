@@ -18,7 +18,7 @@ from arq.utils import timestamp_ms
 from app.delivery.endpoint_cache import EndpointCache
 from app.delivery.wake import CommitListener, again_key, begin_run, end_of_run, job_id, kick, kick_all
 from tests.delivery.factories import append_events, make_directory
-from tests.delivery.receiver import Received, wait_for
+from tests.delivery.receiver import wait_for
 
 # Neither the queue poll nor the sweep can deliver anything within these tests' deadlines.
 NO_POLLING = {"poll_delay": 30.0, "sweep_interval": 60}
@@ -51,15 +51,7 @@ async def test_an_event_committed_while_its_stream_job_runs_is_delivered_promptl
     pool, tenant, workers, receivers, endpoints
 ) -> None:
     receiver = await receivers()
-    in_flight, release = asyncio.Event(), asyncio.Event()
-
-    async def hold_first(request: Received) -> tuple[int, dict[str, str], bytes]:
-        if request.sequence == 1:
-            in_flight.set()
-            await release.wait()
-        return 204, {}, b""
-
-    receiver.behaviour = hold_first
+    in_flight, release = receiver.hold(1)
     await endpoints(tenant, receiver)
     await workers.start(**NO_POLLING)
     directory_id = await make_directory(pool, tenant.id)
